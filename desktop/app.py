@@ -1,0 +1,20 @@
+"""Entry point: dispatches `parley ask …` to the CLI and everything else to the GUI.
+
+Qt is imported only on the GUI path so that `parley ask` starts fast and works
+without a display.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "ask":
+        from desktop.cli import main as ask_main
+
+        return ask_main(args[1:])
+    from desktop.gui import run_gui
+
+    return run_gui(args)

@@ -1,0 +1,124 @@
+# Shared set-up for scripts/run.sh and scripts/test.sh (sourced, not run).
+#
+# Installs what Parley needs on a Debian-like machine: the system libraries
+# Qt and QtWebEngine load, a math font, and a virtual environment in .venv
+# with the project installed. Every step checks first, so a second run only
+# costs a few dpkg and hash look-ups.
+#
+# Usage (from another script):  PARLEY_EXTRAS=test source scripts/setup.sh
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${PARLEY_VENV:-$ROOT/.venv}"
+PARLEY_EXTRAS="${PARLEY_EXTRAS:-}"
+
+# Libraries the PySide6 wheels (QtGui xcb platform plugin, QtWebEngine) load,
+# and fonts: DejaVu for text, a font with an OpenType MATH table for MathML.
+RUNTIME_DEBS=(
+    libgl1 libegl1 libopengl0 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3
+    libxkbcommon0 libxkbcommon-x11-0 libx11-6 libx11-xcb1 libxext6 libxrender1 libxi6
+    libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+    libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0
+    libxcb-shm0 libxcb-sync1 libxcb-glx0
+    libnss3 libnspr4 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxkbfile1
+    libxshmfence1 libgbm1 libdrm2 libasound2 libcups2 libexpat1
+    fonts-dejavu-core fonts-dejavu-extra fonts-texgyre-math
+    xdg-utils
+)
+# Only the test command needs these: a virtual display, a D-Bus session with a
+# real Secret Service, keyboard automation, and the .desktop validator.
+TEST_DEBS=(xvfb xauth dbus dbus-x11 gnome-keyring xdotool desktop-file-utils procps)
+
+log() { printf '\033[1m[parley]\033[0m %s\n' "$*" >&2; }
+
+missing_debs() {
+    local pkg
+    for pkg in "$@"; do
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+            # On newer Debian some libraries carry a t64 suffix; accept either.
+            if ! dpkg-query -W -f='${Status}' "${pkg}t64" 2>/dev/null | grep -q "install ok installed"; then
+                printf '%s\n' "$pkg"
+            fi
+        fi
+    done
+}
+
+apt_install() {
+    local missing
+    mapfile -t missing < <(missing_debs "$@")
+    ((${#missing[@]})) || return 0
+    if ! command -v apt-get >/dev/null; then
+        log "Not a Debian-like system: please install the equivalents of: ${missing[*]}"
+        return 0
+    fi
+    local sudo=""
+    if [[ $EUID -ne 0 ]]; then
+        if command -v sudo >/dev/null; then
+            sudo="sudo"
+        else
+            log "Missing system packages (run as root or install sudo): ${missing[*]}"
+            return 0
+        fi
+    fi
+    # Resolve t64 renames (Debian 13) so apt gets names it knows.
+    local resolved=() pkg
+    for pkg in "${missing[@]}"; do
+        if apt-cache show "$pkg" >/dev/null 2>&1; then
+            resolved+=("$pkg")
+        elif apt-cache show "${pkg}t64" >/dev/null 2>&1; then
+            resolved+=("${pkg}t64")
+        else
+            resolved+=("$pkg")
+        fi
+    done
+    log "Installing system packages: ${resolved[*]}"
+    if [[ ! -d /var/lib/apt/lists || -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v lock)" ]] \
+        || ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${resolved[@]}" >/dev/null; then
+        $sudo apt-get update -qq
+        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${resolved[@]}" >/dev/null
+    fi
+}
+
+find_python() {
+    local candidate
+    for candidate in "${PYTHON:-}" python3.13 python3.12 python3.11 python3; do
+        [[ -n "$candidate" ]] || continue
+        if command -v "$candidate" >/dev/null \
+            && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+            command -v "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+ensure_venv() {
+    if [[ ! -x "$VENV/bin/python" ]]; then
+        local py
+        py="$(find_python)" || { apt_install python3 python3-venv; py="$(find_python)"; }
+        log "Creating virtual environment in $VENV"
+        if ! "$py" -m venv "$VENV" 2>/dev/null; then
+            apt_install python3-venv
+            rm -rf "$VENV"
+            "$py" -m venv "$VENV"
+        fi
+    fi
+    # Re-install only when the dependency declaration or the extras changed.
+    local stamp="$VENV/.parley-installed" want
+    want="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1) [$PARLEY_EXTRAS]"
+    if [[ ! -f "$stamp" ]] || ! grep -qxF "$want" "$stamp"; then
+        local spec="$ROOT"
+        [[ -n "$PARLEY_EXTRAS" ]] && spec="$ROOT[$PARLEY_EXTRAS]"
+        log "Installing Parley and its Python dependencies${PARLEY_EXTRAS:+ (extras: $PARLEY_EXTRAS)}"
+        "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
+        "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$spec"
+        printf '%s\n' "$want" >"$stamp"
+    fi
+}
+
+apt_install "${RUNTIME_DEBS[@]}"
+if [[ ",$PARLEY_EXTRAS," == *",test,"* ]]; then
+    apt_install "${TEST_DEBS[@]}"
+fi
+ensure_venv
