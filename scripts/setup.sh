@@ -23,7 +23,7 @@ RUNTIME_DEBS=(
     libxcb-shm0 libxcb-sync1 libxcb-glx0
     libnss3 libnspr4 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxkbfile1
     libxshmfence1 libgbm1 libdrm2 libasound2 libcups2 libexpat1
-    fonts-dejavu-core fonts-dejavu-extra fonts-texgyre-math
+    fonts-dejavu-core fonts-dejavu-extra
     xdg-utils
 )
 # Only the test command needs these: a virtual display, a D-Bus session with a
