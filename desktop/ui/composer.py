@@ -1,0 +1,171 @@
+"""Where the person writes: a growing text box with a Send/Stop button.
+
+Enter sends, Shift+Enter breaks the line, Esc stops a running answer, Up in an
+empty box asks to edit the last question, and the page keys scroll the
+conversation without leaving the box.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QKeyEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
+
+MAX_LINES = 12
+
+
+class _Editor(QPlainTextEdit):
+    submit = Signal()
+    stop = Signal()
+    edit_last = Signal()
+    scroll = Signal(str)  # "page-up", "page-down", "home", "end"
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        key = event.key()
+        mods = event.modifiers()
+        ctrl = Qt.KeyboardModifier.ControlModifier
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if mods & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.AltModifier):
+                self.insertPlainText("\n")
+                return
+            if not (mods & ctrl):
+                self.submit.emit()
+                return
+        if key == Qt.Key.Key_Escape:
+            self.stop.emit()
+            return
+        if key == Qt.Key.Key_Up and not mods and not self.toPlainText():
+            self.edit_last.emit()
+            return
+        if key == Qt.Key.Key_PageUp:
+            self.scroll.emit("page-up")
+            return
+        if key == Qt.Key.Key_PageDown:
+            self.scroll.emit("page-down")
+            return
+        if mods & ctrl and key == Qt.Key.Key_Home and not self.toPlainText():
+            self.scroll.emit("home")
+            return
+        if mods & ctrl and key == Qt.Key.Key_End and not self.toPlainText():
+            self.scroll.emit("end")
+            return
+        super().keyPressEvent(event)
+
+
+class Composer(QFrame):
+    """Signals: send_requested(text), stop_requested(), edit_last_requested(),
+    scroll_requested(kind), draft_changed(text)."""
+
+    send_requested = Signal(str)
+    stop_requested = Signal()
+    edit_last_requested = Signal()
+    scroll_requested = Signal(str)
+    draft_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("composer")
+        self._busy = False
+        self.editor = _Editor(self)
+        self.editor.setObjectName("composerEditor")
+        self.editor.setPlaceholderText("Ask anything…  (Enter to send, Shift+Enter for a new line)")
+        self.editor.setAccessibleName("Message")
+        self.editor.setAccessibleDescription("Type your question; Enter sends it")
+        self.editor.setTabChangesFocus(True)
+        self.editor.setFrameShape(QFrame.Shape.NoFrame)
+        self.editor.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.editor.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.button = QPushButton("Send", self)
+        self.button.setObjectName("sendButton")
+        self.button.setAccessibleName("Send")
+        self.button.setToolTip("Send (Enter)")
+        self.button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.button.setEnabled(False)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 8, 8, 8)
+        layout.setSpacing(8)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.editor.submit.connect(self._submit)
+        self.editor.stop.connect(self.stop_requested)
+        self.editor.edit_last.connect(self.edit_last_requested)
+        self.editor.scroll.connect(self.scroll_requested)
+        self.editor.textChanged.connect(self._on_text_changed)
+        self.button.clicked.connect(self._on_button)
+        self._fit()
+
+    # ----------------------------------------------------------------- state
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+    def set_text(self, text: str) -> None:
+        self.editor.setPlainText(text)
+        cursor = self.editor.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        self.editor.setTextCursor(cursor)
+
+    def clear(self) -> None:
+        self.editor.clear()
+
+    def set_busy(self, busy: bool) -> None:
+        """While an answer streams the button stops it instead of sending."""
+        self._busy = busy
+        self.button.setText("Stop" if busy else "Send")
+        self.button.setAccessibleName("Stop" if busy else "Send")
+        self.button.setToolTip("Stop the answer (Esc)" if busy else "Send (Enter)")
+        self.button.setProperty("busy", busy)
+        self.button.style().unpolish(self.button)
+        self.button.style().polish(self.button)
+        self._update_button()
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def focus(self) -> None:
+        self.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    # --------------------------------------------------------------- private
+    def _submit(self) -> None:
+        text = self.text()
+        if self._busy or not text.strip():
+            return
+        self.send_requested.emit(text)
+
+    def _on_button(self) -> None:
+        if self._busy:
+            self.stop_requested.emit()
+        else:
+            self._submit()
+
+    def _on_text_changed(self) -> None:
+        self._update_button()
+        self._fit()
+        self.draft_changed.emit(self.text())
+
+    def _update_button(self) -> None:
+        self.button.setEnabled(self._busy or bool(self.text().strip()))
+
+    def _fit(self) -> None:
+        """Grows with the text up to MAX_LINES, then scrolls."""
+        metrics = QFontMetrics(self.editor.font())
+        doc = self.editor.document()
+        lines = max(1, min(MAX_LINES, int(doc.size().height())))
+        margins = self.editor.contentsMargins()
+        height = (
+            lines * metrics.lineSpacing()
+            + int(doc.documentMargin() * 2)
+            + margins.top()
+            + margins.bottom()
+        )
+        self.editor.setFixedHeight(height)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(400, self.editor.height() + 16)

@@ -1,0 +1,259 @@
+"""The conversation pane: one QWebEngineView showing our own page.
+
+Python pushes rendered HTML blocks to the page as patches (only the changed tail
+of a streaming answer); the page talks back through a QWebChannel bridge. The
+page can never navigate: links go to the system browser, and a request
+interceptor refuses everything that is not our own file, Qt resource or data URL.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import (
+    QWebEnginePage,
+    QWebEngineProfile,
+    QWebEngineSettings,
+    QWebEngineUrlRequestInfo,
+    QWebEngineUrlRequestInterceptor,
+)
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QWidget
+
+from desktop.resources import resource
+
+log = logging.getLogger(__name__)
+
+_LOCAL_SCHEMES = frozenset({"file", "qrc", "data"})
+ZOOM_STEPS = (0.5, 0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
+
+
+class _LocalOnly(QWebEngineUrlRequestInterceptor):
+    """Blocks every request that would leave the machine (remote images, fonts…)."""
+
+    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802 (Qt API)
+        if info.requestUrl().scheme() not in _LOCAL_SCHEMES:
+            info.block(True)
+
+
+class _Bridge(QObject):
+    """Slots the page's JavaScript calls through the web channel."""
+
+    ready = Signal()
+    link = Signal(QUrl)
+    copy_text = Signal(str)
+    copy_answer = Signal(str)
+
+    @Slot()
+    def pageReady(self) -> None:  # noqa: N802 (name used by the page)
+        self.ready.emit()
+
+    @Slot(str)
+    def openLink(self, href: str) -> None:  # noqa: N802
+        self.link.emit(QUrl(href))
+
+    @Slot(str)
+    def copyText(self, text: str) -> None:  # noqa: N802
+        self.copy_text.emit(text)
+
+    @Slot(str)
+    def copyAnswer(self, turn_id: str) -> None:  # noqa: N802
+        self.copy_answer.emit(turn_id)
+
+
+class _Page(QWebEnginePage):
+    """A page that stays on our document whatever the content tries."""
+
+    link_clicked = Signal(QUrl)
+
+    def __init__(self, profile: QWebEngineProfile, home: QUrl, parent: QObject) -> None:
+        super().__init__(profile, parent)
+        self._home = home
+
+    def acceptNavigationRequest(  # noqa: N802 (Qt API)
+        self, url: QUrl | str, nav_type: QWebEnginePage.NavigationType, is_main_frame: bool
+    ) -> bool:
+        url = QUrl(url)
+        if url.matches(self._home, QUrl.UrlFormattingOption.RemoveFragment):
+            return True
+        if nav_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
+            self.link_clicked.emit(url)
+        return False
+
+    def createWindow(self, _type: QWebEnginePage.WebWindowType) -> QWebEnginePage | None:  # noqa: N802
+        return None
+
+    def javaScriptConsoleMessage(  # noqa: N802 (Qt API)
+        self,
+        level: QWebEnginePage.JavaScriptConsoleMessageLevel,
+        message: str,
+        line: int,
+        source: str,
+    ) -> None:
+        # Page errors are our bugs: keep them in the log, never on screen.
+        log.debug("page console (%s) %s:%s %s", level.name, source, line, message)
+
+
+class ConversationView(QWebEngineView):
+    """Shows a conversation and applies streaming patches to it.
+
+    Calls made before the page has loaded are queued and replayed in order.
+    """
+
+    ready = Signal()
+    copy_answer_requested = Signal(str)
+    link_opened = Signal(QUrl)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ready = False
+        self._queue: list[str] = []
+        self._zoom_index = ZOOM_STEPS.index(1.0)
+        # An off-the-record profile: nothing from the page is written to disk.
+        self._profile = QWebEngineProfile(self)
+        self._profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
+        self._profile.setPersistentCookiesPolicy(
+            QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies
+        )
+        self._interceptor = _LocalOnly(self)
+        self._profile.setUrlRequestInterceptor(self._interceptor)
+        home = QUrl.fromLocalFile(str(resource("page", "conversation.html")))
+        page = _Page(self._profile, home, self)
+        settings = page.settings()
+        attr = QWebEngineSettings.WebAttribute
+        settings.setAttribute(attr.JavascriptCanOpenWindows, False)
+        settings.setAttribute(attr.JavascriptCanAccessClipboard, False)
+        settings.setAttribute(attr.LocalContentCanAccessRemoteUrls, False)
+        settings.setAttribute(attr.LocalContentCanAccessFileUrls, True)
+        settings.setAttribute(attr.PluginsEnabled, False)
+        settings.setAttribute(attr.ErrorPageEnabled, False)
+        settings.setAttribute(attr.FocusOnNavigationEnabled, False)
+        settings.setAttribute(attr.NavigateOnDropEnabled, False)
+        self._bridge = _Bridge(self)
+        self._channel = QWebChannel(self)
+        self._channel.registerObject("bridge", self._bridge)
+        page.setWebChannel(self._channel)
+        page.link_clicked.connect(self._open_link)
+        self._bridge.link.connect(self._open_link)
+        self._bridge.copy_text.connect(self._copy)
+        self._bridge.copy_answer.connect(self.copy_answer_requested)
+        self._bridge.ready.connect(self._on_ready)
+        self.setPage(page)
+        self.setAccessibleName("Conversation")
+        self.setContextMenuPolicy(self.contextMenuPolicy())
+        page.setBackgroundColor(self.palette().window().color())
+        self.load(home)
+
+    # ----------------------------------------------------------------- plumbing
+    @property
+    def is_ready(self) -> bool:
+        return self._ready
+
+    def _on_ready(self) -> None:
+        self._ready = True
+        queued, self._queue = self._queue, []
+        if queued:
+            self.page().runJavaScript(";".join(queued))
+        self.ready.emit()
+
+    def call(self, function: str, *args: Any) -> None:
+        """Runs `parley.<function>(args…)` in the page, JSON-encoding the arguments."""
+        script = f"parley.{function}({','.join(json.dumps(a) for a in args)})"
+        if self._ready:
+            self.page().runJavaScript(script)
+        else:
+            self._queue.append(script)
+
+    def evaluate(self, script: str, callback: Any) -> None:
+        """Runs `script` in the page and passes its JSON-able result to `callback`."""
+        self.page().runJavaScript(script, 0, callback)
+
+    def _open_link(self, url: QUrl) -> None:
+        if url.scheme() in {"http", "https", "mailto"}:
+            self.link_opened.emit(url)
+            QDesktopServices.openUrl(url)
+        else:
+            log.info("refused to open a link with scheme %r", url.scheme())
+
+    def _copy(self, text: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+
+    # ------------------------------------------------------------ appearance
+    def set_theme(self, dark: bool) -> None:
+        self.page().setBackgroundColor(self.palette().window().color())
+        self.call("setTheme", "dark" if dark else "light")
+
+    def set_code_css(self, light: str, dark: str) -> None:
+        self.call("setCodeCss", light, dark)
+
+    def set_font_size(self, px: int) -> None:
+        self.call("setFontSize", px)
+
+    def set_empty_hint(self, text: str) -> None:
+        self.call("setEmptyHint", text)
+
+    def zoom(self, step: int) -> None:
+        """step +1/-1 moves along ZOOM_STEPS; 0 resets to 100 %."""
+        if step == 0:
+            self._zoom_index = ZOOM_STEPS.index(1.0)
+        else:
+            self._zoom_index = max(0, min(len(ZOOM_STEPS) - 1, self._zoom_index + step))
+        self.setZoomFactor(ZOOM_STEPS[self._zoom_index])
+
+    # ---------------------------------------------------------- conversation
+    def clear(self) -> None:
+        self.call("clear")
+
+    def load_turns(self, turns: list[dict[str, Any]]) -> None:
+        self.call("load", turns)
+
+    def prepend_turns(self, turns: list[dict[str, Any]]) -> None:
+        self.call("prepend", turns)
+
+    def add_user(self, turn_id: str, text: str) -> None:
+        self.call("addUser", {"id": turn_id, "role": "user", "text": text})
+
+    def start_answer(self, turn_id: str, model: str) -> None:
+        self.call("startAnswer", {"id": turn_id, "role": "assistant", "model": model})
+
+    def patch(self, turn_id: str, start: int, blocks: list[str]) -> None:
+        self.call("patch", turn_id, start, blocks)
+
+    def patch_reasoning(self, turn_id: str, start: int, blocks: list[str]) -> None:
+        self.call("reasoning", turn_id, start, blocks)
+
+    def show_refusal(self, turn_id: str, text: str) -> None:
+        self.call("refusal", turn_id, text)
+
+    def finish_answer(self, turn_id: str, notice: str = "", kind: str = "warn") -> None:
+        self.call("finish", turn_id, notice, kind)
+
+    def remove_turn(self, turn_id: str) -> None:
+        self.call("remove", turn_id)
+
+    # ------------------------------------------------------------- navigation
+    def scroll_page(self, direction: int) -> None:
+        self.call("scrollPage", direction)
+
+    def scroll_to_edge(self, end: bool) -> None:
+        self.call("scrollToEdge", end)
+
+    def scroll_to_turn(self, turn_id: str) -> None:
+        self.call("scrollToTurn", turn_id)
+
+    def find(self, text: str, step: int, callback: Any) -> None:
+        """Highlights `text`; step 0 = new search, ±1 = next/previous match.
+        `callback([current, total])` gets the match position."""
+        script = f"parley.find({json.dumps(text)}, {int(step)})"
+        self.page().runJavaScript(script, 0, callback)
+
+    def clear_find(self) -> None:
+        self.call("clearFind")
+
+    def last_code(self, callback: Any) -> None:
+        self.page().runJavaScript("parley.lastCode()", 0, callback)

@@ -1,0 +1,116 @@
+"""The status bar: what the app is doing, which model, and the tokens spent.
+
+Usage is shown for the last answer and as running totals for the conversation;
+hover text explains each figure.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from desktop.api.events import Usage
+
+
+def format_duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 3600:
+        return f"{seconds // 60}:{seconds % 60:02d}"
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def format_tokens(n: int) -> str:
+    return f"{n:,}".replace(",", "\u2009")
+
+
+def usage_text(usage: Usage) -> str:
+    return (
+        f"in {format_tokens(usage.input_tokens)} (cached {format_tokens(usage.cached_tokens)})"
+        f" · out {format_tokens(usage.output_tokens)}"
+        f" (reasoning {format_tokens(usage.reasoning_tokens)})"
+        f" · total {format_tokens(usage.total_tokens)}"
+    )
+
+
+USAGE_HELP = (
+    "<b>Tokens used</b><br>"
+    "<b>in</b>: input tokens — the conversation sent with the question<br>"
+    "<b>cached</b>: of those, tokens the server had cached (billed at a lower rate)<br>"
+    "<b>out</b>: output tokens the model generated<br>"
+    "<b>reasoning</b>: of those, tokens spent thinking before answering (not shown)<br>"
+    "<b>total</b>: input + output"
+)
+
+
+class StatusBar(QStatusBar):
+    """Call `waiting()`, `streaming()`, `done()`, `stopped()`, `error()` as an
+    answer progresses and `show_usage()` when it ends."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizeGripEnabled(False)
+        self.state_label = QLabel("Ready", self)
+        self.state_label.setObjectName("statusState")
+        self.state_label.setAccessibleName("Status")
+        self.model_label = QLabel(self)
+        self.model_label.setObjectName("statusModel")
+        self.model_label.setToolTip("The model this conversation uses")
+        self.usage_label = QLabel(self)
+        self.usage_label.setObjectName("statusUsage")
+        self.usage_label.setAccessibleName("Token usage")
+        self.usage_label.setToolTip(USAGE_HELP)
+        self.total_label = QLabel(self)
+        self.total_label.setObjectName("statusTotal")
+        self.total_label.setAccessibleName("Conversation token total")
+        self.addWidget(self.state_label, 1)
+        self.addPermanentWidget(self.usage_label)
+        self.addPermanentWidget(self.total_label)
+        self.addPermanentWidget(self.model_label)
+        self._clock = QElapsedTimer()
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self._tick)
+        self._phase = ""
+
+    def set_model(self, model: str) -> None:
+        self.model_label.setText(model)
+
+    def waiting(self) -> None:
+        self._clock.start()
+        self._phase = "Waiting for the model…"
+        self._ticker.start()
+        self._tick()
+
+    def streaming(self) -> None:
+        self._phase = "Streaming…"
+        self._tick()
+
+    def _tick(self) -> None:
+        self.state_label.setText(f"{self._phase} {format_duration(self._clock.elapsed() / 1000)}")
+
+    def _end(self, text: str) -> None:
+        self._ticker.stop()
+        self.state_label.setText(text)
+
+    def done(self, elapsed_s: float, incomplete: bool = False) -> None:
+        shown = f"{elapsed_s:.1f} s" if elapsed_s < 10 else f"{round(elapsed_s)} s"
+        self._end(f"{'Cut short' if incomplete else 'Done'} in {shown}")
+
+    def stopped(self) -> None:
+        self._end("Stopped")
+
+    def error(self, message: str) -> None:
+        self._end(message)
+
+    def idle(self, text: str = "Ready") -> None:
+        self._end(text)
+
+    def show_usage(self, last: Usage | None, total: Usage | None) -> None:
+        self.usage_label.setText(f"Last: {usage_text(last)}" if last else "")
+        self.total_label.setText(
+            f"Conversation: {format_tokens(total.total_tokens)} tokens" if total else ""
+        )
+        if total:
+            self.total_label.setToolTip(
+                "<b>Tokens used by this conversation so far</b><br>" + usage_text(total)
+            )

@@ -1,0 +1,162 @@
+"""Runs Responses API calls off the GUI thread and reports through Qt signals.
+
+Design: one `ResponseWorker` (a QObject) per request, moved to its own QThread.
+The worker gets plain data only — base URL, token, request body and a
+`CancelToken` — never a widget or the store. It iterates the client's stream on
+its thread and emits a signal per event; Qt queues those to the GUI thread.
+Cancellation goes through the token, which the client honours within 200 ms
+even while it waits for the first byte, so stopping or closing never hangs.
+A plain QThread (not QThreadPool) is used because a request may run for many
+minutes and must be individually cancellable and joinable at shutdown.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+from desktop.api.client import CancelToken, ResponsesClient
+from desktop.api.errors import ApiError, RequestCancelled
+from desktop.api.events import (
+    ReasoningDelta,
+    RefusalDelta,
+    Reply,
+    ResponseDone,
+    ResponseStarted,
+    TextDelta,
+)
+
+log = logging.getLogger(__name__)
+
+BUG_MESSAGE = "Something went wrong; details are in the log."
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a request ended without an answer, in a form the GUI can show."""
+
+    message: str
+    kind: str  # "auth", "cancelled", "network", "rate_limit", "server", "bug", …
+    status: int | None = None
+    partial: Reply | None = None
+
+
+def failure_from(error: BaseException, partial: Reply | None = None) -> Failure:
+    if isinstance(error, RequestCancelled):
+        return Failure(error.user_message, "cancelled", None, error.partial or partial)
+    if isinstance(error, ApiError):
+        kind = type(error).__name__.removesuffix("Error").lower() or "api"
+        return Failure(error.user_message, kind, error.status, error.partial or partial)
+    return Failure(BUG_MESSAGE, "bug", None, partial)
+
+
+class ResponseWorker(QObject):
+    """Streams (or fetches) one response.
+
+    Signals (all emitted on the worker thread, delivered queued to receivers):
+      started(response_id: str, model: str)  — the server accepted the request
+      delta(text: str)                        — a piece of answer text
+      reasoning(text: str)                    — a piece of reasoning summary
+      refusal(text: str)                      — a piece of a refusal
+      finished(reply: Reply)                  — completed or incomplete answer
+      failed(failure: Failure)                — error, or stopped by the person
+    Exactly one of `finished` / `failed` is emitted, from a `finally` block.
+    """
+
+    started = Signal(str, str)
+    delta = Signal(str)
+    reasoning = Signal(str)
+    refusal = Signal(str)
+    finished = Signal(object)
+    failed = Signal(object)
+
+    def __init__(
+        self, base_url: str, token: str | None, body: dict[str, Any], cancel: CancelToken
+    ) -> None:
+        super().__init__()
+        self._base_url = base_url
+        self._token = token
+        self._body = body
+        self._cancel = cancel
+
+    @Slot()
+    def run(self) -> None:
+        reply: Reply | None = None
+        failure: Failure | None = None
+        try:
+            with ResponsesClient(self._base_url, self._token) as client:
+                if self._body.get("stream", False):
+                    for event in client.stream(self._body, self._cancel):
+                        if isinstance(event, TextDelta):
+                            self.delta.emit(event.text)
+                        elif isinstance(event, ReasoningDelta):
+                            self.reasoning.emit(event.text)
+                        elif isinstance(event, RefusalDelta):
+                            self.refusal.emit(event.text)
+                        elif isinstance(event, ResponseStarted):
+                            self.started.emit(event.response_id or "", event.model or "")
+                        elif isinstance(event, ResponseDone):
+                            reply = event.reply
+                else:
+                    reply = client.create(self._body, self._cancel)
+                    if reply.reasoning:
+                        self.reasoning.emit(reply.reasoning)
+                    if reply.text:
+                        self.delta.emit(reply.text)
+                    if reply.refusal:
+                        self.refusal.emit(reply.refusal)
+            if reply is None:
+                failure = Failure("The server closed the answer without finishing it.", "network")
+        except ApiError as error:
+            failure = failure_from(error)
+        except Exception as error:  # noqa: BLE001 — a bug must reach the GUI as a sentence, not kill the thread
+            log.exception("unexpected error while streaming a response")
+            failure = failure_from(error)
+        finally:
+            if failure is not None or reply is None:
+                self.failed.emit(failure or Failure(BUG_MESSAGE, "bug"))
+            else:
+                self.finished.emit(reply)
+
+
+class WorkerHandle(QObject):
+    """Owns a worker and its thread; `stop()` cancels, `join()` waits for the end."""
+
+    def __init__(self, worker: ResponseWorker, cancel: CancelToken, parent: QObject | None) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self.cancel_token = cancel
+        self.thread = QThread(self)
+        self.thread.setObjectName("parley-response")
+        worker.moveToThread(self.thread)
+        self.thread.started.connect(worker.run)
+        # Direct: quit must reach the thread even while the GUI thread waits in join().
+        worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
+        worker.failed.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
+        self.thread.finished.connect(worker.deleteLater)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.cancel_token.cancel()
+
+    def join(self, timeout_ms: int = 3000) -> bool:
+        if not self.thread.isRunning():
+            return True
+        return self.thread.wait(timeout_ms)
+
+
+def start_response(
+    base_url: str,
+    token: str | None,
+    body: dict[str, Any],
+    parent: QObject | None = None,
+) -> WorkerHandle:
+    """Creates a worker for one request; connect its signals, then call `start()`."""
+    cancel = CancelToken()
+    worker = ResponseWorker(base_url, token, body, cancel)
+    return WorkerHandle(worker, cancel, parent)

@@ -1,0 +1,310 @@
+// Parley's conversation page: receives rendered blocks from Python and applies
+// them as patches, so a streaming answer only ever touches its changed tail.
+// Python calls window.parley.*; the page answers through the Qt web channel.
+"use strict";
+(function () {
+  const main = document.getElementById("conversation");
+  const jump = document.getElementById("jump");
+  const empty = document.getElementById("empty");
+  let bridge = null;
+  let pinned = true;
+  const tpl = document.createElement("template");
+
+  function el(tag, cls, text) {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function nearBottom() {
+    const d = document.scrollingElement;
+    return d.scrollHeight - d.scrollTop - d.clientHeight < 48;
+  }
+  function stick() {
+    if (pinned) {
+      const d = document.scrollingElement;
+      d.scrollTop = d.scrollHeight;
+    } else {
+      jump.hidden = false;
+    }
+  }
+  window.addEventListener("scroll", function () {
+    pinned = nearBottom();
+    if (pinned) jump.hidden = true;
+  }, { passive: true });
+  jump.addEventListener("click", function () {
+    pinned = true; jump.hidden = true; stick();
+  });
+
+  function turnNode(id) { return document.getElementById("t-" + id); }
+  function updateEmpty() { empty.hidden = main.childElementCount > 0; }
+
+  // Code blocks get a copy button; the <code> text is the exact source.
+  function decorate(root) {
+    root.querySelectorAll(".code-block").forEach(function (block) {
+      if (block.querySelector(".code-copy")) return;
+      let header = block.querySelector(".code-header");
+      if (!header) {
+        header = el("div", "code-header");
+        block.insertBefore(header, block.firstChild);
+      }
+      const button = el("button", "code-copy", "Copy");
+      button.type = "button";
+      button.setAttribute("aria-label", "Copy code");
+      header.appendChild(button);
+    });
+  }
+
+  function setBlocks(container, start, blocks) {
+    while (container.children.length > start) container.lastElementChild.remove();
+    if (!blocks.length) return;
+    tpl.innerHTML = blocks.map(function (b) { return '<div class="b">' + b + "</div>"; }).join("");
+    decorate(tpl.content);
+    container.appendChild(tpl.content);
+  }
+
+  function actionsFor(turn) {
+    const bar = el("div", "actions");
+    const copy = el("button", "copy-answer", "Copy");
+    copy.type = "button";
+    copy.setAttribute("aria-label", "Copy answer as Markdown");
+    bar.appendChild(copy);
+    return bar;
+  }
+
+  function buildAssistant(t) {
+    const node = el("section", "turn assistant");
+    node.id = "t-" + t.id;
+    node.dataset.id = t.id;
+    node.setAttribute("aria-label", "Answer");
+    const who = el("div", "who");
+    who.appendChild(el("span", "dot"));
+    who.appendChild(el("span", "name", "Assistant"));
+    if (t.model) who.appendChild(el("span", "model", t.model));
+    node.appendChild(who);
+    const reasoning = el("details", "reasoning");
+    reasoning.hidden = true;
+    reasoning.appendChild(el("summary", "", "Reasoning summary"));
+    reasoning.appendChild(el("div", "reasoning-body"));
+    node.appendChild(reasoning);
+    const answer = el("div", "answer");
+    node.appendChild(answer);
+    node.appendChild(el("div", "notices"));
+    node.appendChild(actionsFor(t));
+    if (t.reasoning && t.reasoning.length) setReasoningBlocks(node, 0, t.reasoning);
+    if (t.blocks) setBlocks(answer, 0, t.blocks);
+    if (t.refusal) answer.appendChild(el("div", "refusal", t.refusal));
+    if (t.notice) addNotice(node, t.notice, t.noticeKind || "warn");
+    return node;
+  }
+
+  function buildUser(t) {
+    const node = el("section", "turn user");
+    node.id = "t-" + t.id;
+    node.dataset.id = t.id;
+    node.setAttribute("aria-label", "Your question");
+    node.appendChild(el("div", "bubble", t.text));
+    return node;
+  }
+
+  function setReasoningBlocks(node, start, blocks) {
+    const details = node.querySelector("details.reasoning");
+    details.hidden = false;
+    setBlocks(details.querySelector(".reasoning-body"), start, blocks);
+  }
+
+  function addNotice(node, text, kind) {
+    const box = node.querySelector(".notices");
+    box.appendChild(el("div", "notice " + (kind || "warn"), text));
+  }
+
+  const api = {
+    setTheme: function (name) { document.body.className = name === "dark" ? "dark" : "light"; },
+    setFontSize: function (px) { document.documentElement.style.setProperty("--font-size", px + "px"); },
+    setCodeCss: function (light, dark) {
+      document.getElementById("code-light").textContent = light;
+      document.getElementById("code-dark").textContent = dark;
+    },
+    setEmptyHint: function (text) { document.getElementById("empty-hint").textContent = text; },
+    clear: function () { main.replaceChildren(); pinned = true; jump.hidden = true; updateEmpty(); },
+    load: function (turns) {
+      const frag = document.createDocumentFragment();
+      turns.forEach(function (t) { frag.appendChild(t.role === "user" ? buildUser(t) : buildAssistant(t)); });
+      main.replaceChildren(frag);
+      pinned = true; jump.hidden = true; updateEmpty();
+      const d = document.scrollingElement; d.scrollTop = d.scrollHeight;
+    },
+    prepend: function (turns) {
+      const d = document.scrollingElement;
+      const before = d.scrollHeight;
+      const frag = document.createDocumentFragment();
+      turns.forEach(function (t) { frag.appendChild(t.role === "user" ? buildUser(t) : buildAssistant(t)); });
+      main.insertBefore(frag, main.firstChild);
+      d.scrollTop += d.scrollHeight - before;
+    },
+    addUser: function (t) { main.appendChild(buildUser(t)); updateEmpty(); pinned = true; stick(); },
+    startAnswer: function (t) {
+      const node = buildAssistant(t);
+      node.querySelector(".answer").classList.add("streaming");
+      const wait = el("div", "waiting");
+      wait.appendChild(el("span", "pulse"));
+      wait.appendChild(el("span", "", "Thinking…"));
+      node.querySelector(".answer").appendChild(wait);
+      node.querySelector(".actions").hidden = true;
+      const old = turnNode(t.id);
+      if (old) old.replaceWith(node); else main.appendChild(node);
+      updateEmpty(); stick();
+    },
+    patch: function (id, start, blocks) {
+      const node = turnNode(id);
+      if (!node) return;
+      const answer = node.querySelector(".answer");
+      const wait = answer.querySelector(".waiting");
+      if (wait) wait.remove();
+      setBlocks(answer, start, blocks);
+      stick();
+    },
+    reasoning: function (id, start, blocks) {
+      const node = turnNode(id);
+      if (!node) return;
+      setReasoningBlocks(node, start, blocks);
+      stick();
+    },
+    refusal: function (id, text) {
+      const node = turnNode(id);
+      if (!node) return;
+      const answer = node.querySelector(".answer");
+      let box = answer.querySelector(".refusal");
+      if (!box) { box = el("div", "refusal"); answer.appendChild(box); }
+      box.textContent = text;
+      stick();
+    },
+    finish: function (id, notice, kind) {
+      const node = turnNode(id);
+      if (!node) return;
+      const answer = node.querySelector(".answer");
+      answer.classList.remove("streaming");
+      const wait = answer.querySelector(".waiting");
+      if (wait) wait.remove();
+      if (notice) addNotice(node, notice, kind);
+      node.querySelector(".actions").hidden = false;
+      stick();
+    },
+    remove: function (id) { const n = turnNode(id); if (n) n.remove(); updateEmpty(); },
+    scrollPage: function (direction) {
+      const d = document.scrollingElement;
+      d.scrollBy({ top: direction * d.clientHeight * 0.9 });
+    },
+    scrollToEdge: function (end) {
+      const d = document.scrollingElement;
+      d.scrollTop = end ? d.scrollHeight : 0;
+      pinned = end; jump.hidden = true;
+    },
+    scrollToTurn: function (id) {
+      const node = turnNode(id);
+      if (!node) return false;
+      node.scrollIntoView({ block: "center" });
+      node.classList.remove("flash"); void node.offsetWidth; node.classList.add("flash");
+      pinned = nearBottom();
+      return true;
+    },
+    isPinned: function () { return pinned; },
+    lastCode: function () {
+      const codes = main.querySelectorAll(".turn.assistant .code-block pre code");
+      return codes.length ? codes[codes.length - 1].textContent : null;
+    },
+  };
+
+  // Find in conversation: wrap text matches in <mark class="find">.
+  let marks = [];
+  let current = -1;
+  function clearFind() {
+    marks.forEach(function (m) {
+      const parent = m.parentNode;
+      if (!parent) return;
+      parent.replaceChild(document.createTextNode(m.textContent), m);
+      parent.normalize();
+    });
+    marks = []; current = -1;
+  }
+  api.find = function (query, step) {
+    if (step === 0 || marks.length === 0) {
+      clearFind();
+      if (!query) return [0, 0];
+      const needle = query.toLocaleLowerCase();
+      const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT, {
+        acceptNode: function (n) {
+          return n.parentElement.closest("button, summary") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+        },
+      });
+      const hits = [];
+      while (walker.nextNode()) {
+        const node = walker.currentNode;
+        const hay = node.data.toLocaleLowerCase();
+        let at = hay.indexOf(needle);
+        while (at !== -1) { hits.push([node, at]); at = hay.indexOf(needle, at + needle.length); }
+      }
+      // Wrap from the end so earlier offsets stay valid.
+      for (let i = hits.length - 1; i >= 0; i--) {
+        const node = hits[i][0];
+        const range = document.createRange();
+        range.setStart(node, hits[i][1]);
+        range.setEnd(node, hits[i][1] + needle.length);
+        const mark = el("mark", "find");
+        range.surroundContents(mark);
+        marks.unshift(mark);
+      }
+      current = marks.length ? 0 : -1;
+      if (step < 0 && marks.length) current = marks.length - 1;
+    } else {
+      if (current >= 0) marks[current].classList.remove("current");
+      current = (current + step + marks.length) % marks.length;
+    }
+    if (current >= 0) {
+      marks[current].classList.add("current");
+      marks[current].scrollIntoView({ block: "center" });
+      pinned = nearBottom();
+    }
+    return [marks.length ? current + 1 : 0, marks.length];
+  };
+  api.clearFind = function () { clearFind(); };
+
+  document.addEventListener("click", function (event) {
+    const target = event.target;
+    const link = target.closest && target.closest("a[href]");
+    if (link) {
+      event.preventDefault();
+      if (bridge) bridge.openLink(link.getAttribute("href"));
+      return;
+    }
+    const codeCopy = target.closest && target.closest(".code-copy");
+    if (codeCopy) {
+      const code = codeCopy.closest(".code-block").querySelector("pre code, pre");
+      if (bridge && code) bridge.copyText(code.textContent);
+      codeCopy.textContent = "Copied";
+      setTimeout(function () { codeCopy.textContent = "Copy"; }, 1200);
+      return;
+    }
+    const answerCopy = target.closest && target.closest(".copy-answer");
+    if (answerCopy) {
+      if (bridge) bridge.copyAnswer(answerCopy.closest(".turn").dataset.id);
+      answerCopy.textContent = "Copied";
+      setTimeout(function () { answerCopy.textContent = "Copy"; }, 1200);
+    }
+  });
+  // Middle clicks and drags must not navigate either.
+  document.addEventListener("auxclick", function (event) {
+    if (event.target.closest && event.target.closest("a[href]")) event.preventDefault();
+  });
+  document.addEventListener("dragstart", function (event) {
+    if (event.target.closest && event.target.closest("a[href]")) event.preventDefault();
+  });
+
+  window.parley = api;
+  updateEmpty();
+  new QWebChannel(qt.webChannelTransport, function (channel) {
+    bridge = channel.objects.bridge;
+    bridge.pageReady();
+  });
+})();
