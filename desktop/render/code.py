@@ -1,0 +1,87 @@
+"""Fenced code to highlighted HTML with Pygments' short CSS classes, so the light and
+dark page styles restyle the same markup; lexers are looked up once per language."""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.token import STANDARD_TYPES, Token, _TokenType
+from pygments.util import ClassNotFound
+
+# Languages whose "highlighting" would be plain text anyway: skip the lexer.
+_PLAIN = frozenset({"", "text", "plain", "plaintext", "txt", "none", "output", "console-output"})
+
+
+# Plain text and whitespace carry no style, so they get no <span>.
+_UNSTYLED = frozenset({Token.Text, Token.Text.Whitespace, Token.Whitespace})
+
+
+@lru_cache(maxsize=256)
+def _lexer(language: str) -> Lexer | None:
+    """The lexer for a fence's language name, or None for plain text."""
+    if language in _PLAIN:
+        return None
+    try:
+        # stripnl/ensurenl off: the <code> text must equal the fence's source exactly.
+        return get_lexer_by_name(language, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        # An unknown or made-up language name is ordinary model output: plain text.
+        return None
+
+
+@lru_cache(maxsize=512)
+def _css_class(ttype: _TokenType) -> str:
+    """Pygments' short class for a token type, falling back to its nearest styled parent
+    (the same inheritance Pygments styles use)."""
+    while ttype not in STANDARD_TYPES:
+        ttype = ttype.parent
+    return str(STANDARD_TYPES[ttype])
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def highlight(source: str, lexer: Lexer) -> str:
+    """Escaped `source` with `<span class=…>` around each styled run."""
+    out: list[str] = []
+    run_class = ""
+    run: list[str] = []
+    for ttype, value in lexer.get_tokens(source):
+        cls = "" if ttype in _UNSTYLED else _css_class(ttype)
+        if cls != run_class and run:
+            text = _escape("".join(run))
+            out.append(f'<span class="{run_class}">{text}</span>' if run_class else text)
+            run = []
+        run_class = cls
+        run.append(value)
+    if run:
+        text = _escape("".join(run))
+        out.append(f'<span class="{run_class}">{text}</span>' if run_class else text)
+    return "".join(out)
+
+
+def language_of(info: str) -> str:
+    """The language name from a fence's info string (its first word, lower-cased)."""
+    return info.strip().split(maxsplit=1)[0].lower() if info.strip() else ""
+
+
+def code_block_html(source: str, language: str) -> str:
+    """A code block wrapped for the page's copy button: the `<code>` element's text is
+    exactly `source` (less the fence's final newline) and `data-lang` is the fence's
+    language ("" when none was given)."""
+    if source.endswith("\n"):
+        source = source[:-1]
+    lexer = _lexer(language)
+    body = highlight(source, lexer) if lexer is not None else _escape(source)
+    lang = html.escape(language)
+    label = lang or "text"
+    code_class = "highlight" if lexer is not None else "plain"
+    return (
+        f'<div class="code-block" data-lang="{lang}">'
+        f'<div class="code-header"><span class="code-lang">{label}</span></div>'
+        f'<pre><code class="{code_class}">{body}</code></pre></div>\n'
+    )
