@@ -184,6 +184,7 @@ class MessagesMixin:
     ) -> None:
         """End a streaming answer with its final status and data. Arguments left
         as None keep what is stored (e.g. the text saved while streaming)."""
+        status = MessageStatus(status)
         if status not in FINAL_STATUSES:
             raise ValueError(f"not a final status: {status}")
         u = usage or MessageUsage()

@@ -30,7 +30,9 @@ def fts_query(text: str) -> str | None:
     None when `text` holds nothing searchable."""
     # The tokenizer only indexes letters and digits; a term without any would
     # be an empty phrase, so such terms are dropped.
-    terms = [t for t in text.split() if any(ch.isalnum() for ch in t)]
+    # Control characters go too: FTS5 would stop reading the query at a NUL.
+    cleaned = "".join(" " if ch < " " else ch for ch in text)
+    terms = [t for t in cleaned.split() if any(ch.isalnum() for ch in t)]
     if not terms:
         return None
     quoted = ['"' + term.replace('"', '""') + '"' for term in terms]

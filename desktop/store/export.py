@@ -1,0 +1,154 @@
+"""Markdown and JSON files from the dicts of `Store.export_conversation`, and
+validated reading of JSON exports for `Store.import_conversation`."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from desktop.store.blobs import scrub
+from desktop.store.errors import ImportFormatError
+from desktop.store.models import MessageStatus, Role
+
+FORMAT = "parley.conversation"
+VERSION = 1
+ROLE_HEADINGS = {"user": "You", "assistant": "Assistant", "system": "System"}
+STATUS_NOTES = {
+    "streaming": "still being written when exported",
+    "stopped": "stopped before the end",
+    "interrupted": "cut off when Parley closed",
+    "failed": "failed",
+    "incomplete": "incomplete",
+}
+STATUSES = frozenset(status.value for status in MessageStatus)
+BAD_FILE = "This file is not a Parley conversation export."
+
+
+def transcript(conv: dict[str, Any]) -> list[dict[str, Any]]:
+    """The messages of the active branch, in order (what the person sees)."""
+    chosen: dict[Any, dict[str, Any]] = {}
+    for msg in conv["messages"]:
+        if msg.get("active", True):
+            chosen[msg.get("parent_id")] = msg
+    path: list[dict[str, Any]] = []
+    current = chosen.get(None)
+    while current is not None and len(path) <= len(conv["messages"]):
+        path.append(current)
+        current = chosen.get(current["id"])
+    return path
+
+
+def to_markdown(conv: dict[str, Any]) -> str:
+    """The active branch as Markdown: a heading per turn, answers as written."""
+    title = conv["conversation"].get("title") or "Untitled conversation"
+    parts = [f"# {title}\n"]
+    for msg in transcript(conv):
+        heading = ROLE_HEADINGS.get(msg["role"], str(msg["role"]).title())
+        if msg["role"] == Role.ASSISTANT and msg.get("model"):
+            heading += f" ({msg['model']})"
+        parts.append(f"## {heading}\n")
+        if msg.get("reasoning"):
+            quoted = "\n".join(f"> {line}".rstrip() for line in msg["reasoning"].splitlines())
+            parts.append(f"> **Reasoning summary**\n>\n{quoted}\n")
+        parts.append(msg["text"].rstrip("\n") + "\n")
+        note = STATUS_NOTES.get(msg.get("status", "complete"))
+        if note:
+            error = f": {msg['error']}" if msg.get("error") else ""
+            parts.append(f"*({note}{error})*\n")
+    return "\n".join(parts)
+
+
+def _iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).isoformat()
+
+
+def _seconds(text: Any) -> float:
+    if not isinstance(text, str):
+        raise ImportFormatError(BAD_FILE)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ImportFormatError(f"{BAD_FILE[:-1]}: a date in it is not valid.") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def to_json(conv: dict[str, Any]) -> str:
+    """A versioned JSON document with every version of every message and the
+    exact request/response data (secrets removed). Times are ISO 8601 UTC."""
+    conversation = dict(conv["conversation"])
+    conversation.pop("id", None)
+    for key in ("created", "updated"):
+        conversation[key] = _iso(conversation[key])
+    messages = []
+    for msg in conv["messages"]:
+        item = dict(msg)
+        item["created"] = _iso(item["created"])
+        item["updated"] = _iso(item["updated"])
+        messages.append(item)
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported": _iso(datetime.now(UTC).timestamp()),
+        "conversation": conversation,
+        "messages": messages,
+    }
+    return json.dumps(scrub(document), ensure_ascii=False, indent=2) + "\n"
+
+
+def from_json(text: str) -> dict[str, Any]:
+    """The dict `Store.import_conversation` takes; ImportFormatError with one
+    sentence when the text is not a valid export of a version we can read."""
+    try:
+        document = json.loads(text)
+    except ValueError as exc:  # json.JSONDecodeError and invalid surrogates
+        raise ImportFormatError(f"{BAD_FILE[:-1]}: it is not valid JSON.") from exc
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ImportFormatError(BAD_FILE)
+    version = document.get("version")
+    if not isinstance(version, int) or version > VERSION or version < 1:
+        raise ImportFormatError(
+            "This conversation was exported by a newer version of Parley; update Parley "
+            "to import it."
+        )
+    conversation = document.get("conversation")
+    messages = document.get("messages")
+    if not isinstance(conversation, dict) or not isinstance(messages, list):
+        raise ImportFormatError(BAD_FILE)
+    if not isinstance(conversation.get("title", ""), str):
+        raise ImportFormatError(BAD_FILE)
+    conversation = dict(conversation)
+    for key in ("created", "updated"):
+        if key in conversation:
+            conversation[key] = _seconds(conversation[key])
+    return {"conversation": conversation, "messages": _messages(messages)}
+
+
+def _messages(items: list[Any]) -> list[dict[str, Any]]:
+    seen: set[int] = set()
+    result = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise ImportFormatError(BAD_FILE)
+        msg = dict(item)
+        ident, parent = msg.get("id"), msg.get("parent_id")
+        valid = (
+            isinstance(ident, int)
+            and ident not in seen
+            and (parent is None or parent in seen)
+            and msg.get("role") in ROLE_HEADINGS
+            and isinstance(msg.get("text"), str)
+            and msg.get("status", "complete") in STATUSES
+            and isinstance(msg.get("usage") or {}, dict)
+        )
+        if not valid:
+            raise ImportFormatError(f"{BAD_FILE[:-1]}: a message in it is not valid.")
+        assert isinstance(ident, int)
+        seen.add(ident)
+        for key in ("created", "updated"):
+            if key in msg:
+                msg[key] = _seconds(msg[key])
+        result.append(msg)
+    return result
