@@ -315,6 +315,10 @@ SETTINGS: tuple[Setting, ...] = (
     ),
 )
 
+# Window state the app remembers between runs (QSettings in window.ini, owned by
+# the main window): not settings a person edits, but declared here all the same.
+STATE_KEYS: frozenset[str] = frozenset({"window/geometry", "window/splitter"})
+
 _BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
 
 
