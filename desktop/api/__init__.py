@@ -1,0 +1,76 @@
+"""The Responses API layer: request bodies, a streaming client, typed replies and errors.
+
+Plain Python with no Qt, so the GUI, the CLI and tests all use it the same way.
+"""
+
+from desktop.api.cancel import CancelToken
+from desktop.api.client import ResponsesClient
+from desktop.api.errors import (
+    ApiError,
+    ApiTimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    MalformedResponseError,
+    NetworkError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestCancelled,
+    ResponseFailedError,
+    ServerError,
+    error_from_response,
+)
+from desktop.api.events import (
+    ReasoningDelta,
+    RefusalDelta,
+    Reply,
+    ReplyAccumulator,
+    ResponseDone,
+    ResponseStarted,
+    StreamEvent,
+    TextDelta,
+    Usage,
+)
+from desktop.api.request import (
+    DEFAULT_MODEL,
+    OPENAI_BASE_URL,
+    RequestOptions,
+    Turn,
+    build_request,
+    cloudflare_base_url,
+    endpoint_url,
+)
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "OPENAI_BASE_URL",
+    "ApiError",
+    "ApiTimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "CancelToken",
+    "MalformedResponseError",
+    "NetworkError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ReasoningDelta",
+    "RefusalDelta",
+    "Reply",
+    "ReplyAccumulator",
+    "RequestCancelled",
+    "RequestOptions",
+    "ResponseDone",
+    "ResponseFailedError",
+    "ResponseStarted",
+    "ResponsesClient",
+    "ServerError",
+    "StreamEvent",
+    "TextDelta",
+    "Turn",
+    "Usage",
+    "build_request",
+    "cloudflare_base_url",
+    "endpoint_url",
+    "error_from_response",
+]

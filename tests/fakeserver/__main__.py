@@ -48,11 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     print(server.base_url, flush=True)
 
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
-        stop.wait()
-    except KeyboardInterrupt:
-        pass  # Ctrl+C is the normal way to stop it by hand
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    stop.wait()
     server.stop()
     return 0
 

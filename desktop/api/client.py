@@ -1,0 +1,341 @@
+"""ResponsesClient: send a Responses API request, stream or not, with retries and cancel.
+
+The public methods are synchronous (they run on a worker thread), but each call drives
+a private asyncio loop so a `CancelToken` can interrupt it within milliseconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import ssl
+import threading
+from collections.abc import Iterator, Mapping
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+import certifi
+import httpx
+
+from desktop import __version__
+from desktop.api.cancel import CancelToken
+from desktop.api.errors import (
+    ApiError,
+    ApiTimeoutError,
+    MalformedResponseError,
+    NetworkError,
+    RequestCancelled,
+    error_from_response,
+    failure_from_payload,
+)
+from desktop.api.events import (
+    ReasoningDelta,
+    RefusalDelta,
+    Reply,
+    ReplyAccumulator,
+    ResponseDone,
+    ResponseStarted,
+    StreamEvent,
+    TextDelta,
+)
+from desktop.api.request import endpoint_url
+from desktop.api.retry import MAX_WAIT, backoff_delay, describe_wait, is_retryable_status
+from desktop.api.retry import retry_after as retry_after_seconds
+from desktop.api.runner import EventPump, LoopRunner
+
+__all__ = ["CancelToken", "ResponsesClient"]
+
+USER_AGENT = f"parley/{__version__}"
+
+
+class ResponsesClient:
+    """Talks to one `{base_url}/responses` endpoint. Safe to share between threads."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None,
+        *,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 900.0,
+        max_retries: int = 2,
+        transport: httpx.AsyncBaseTransport | None = None,
+        backoff_base: float = 0.5,
+    ) -> None:
+        self.base_url = base_url
+        self.url = endpoint_url(base_url)
+        self._token = token or None
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self._transport = transport
+        self._ssl: ssl.SSLContext | None = None
+        self._ssl_lock = threading.Lock()
+        self._closed = False
+
+    def __repr__(self) -> str:
+        token = "set" if self._token else "none"  # never the token itself
+        return f"ResponsesClient(url={self.url!r}, token={token})"
+
+    # -- public API ---------------------------------------------------------------------
+    def stream(
+        self, body: Mapping[str, Any], cancel: CancelToken | None = None
+    ) -> Iterator[StreamEvent]:
+        """Yield the answer as it streams; the last event is ResponseDone.
+
+        Raises ApiError (with `.partial`) on failure, RequestCancelled on cancel.
+        """
+        acc = ReplyAccumulator()
+        runner = LoopRunner(cancel)
+        try:
+            yield from self._stream(runner, dict(body, stream=True), acc, cancel)
+        except asyncio.CancelledError as exc:
+            raise RequestCancelled(partial=acc.snapshot()) from exc
+        except httpx.HTTPError as exc:
+            raise self._translate(exc, partial=acc.snapshot()) from exc
+        except ApiError as exc:
+            if exc.partial is None:
+                exc.partial = acc.snapshot()
+            raise
+        finally:
+            runner.close()
+
+    def create(self, body: Mapping[str, Any], cancel: CancelToken | None = None) -> Reply:
+        """Send a non-streaming request and return the whole reply."""
+        # Non-streaming is the server's default, so `stream` is left out rather than sent
+        # as false: the body then matches the documented requests exactly.
+        request = {k: v for k, v in body.items() if k != "stream"}
+        runner = LoopRunner(cancel)
+        try:
+            return runner.run(self._create(request))
+        except asyncio.CancelledError as exc:
+            raise RequestCancelled() from exc
+        except httpx.HTTPError as exc:
+            raise self._translate(exc) from exc
+        finally:
+            runner.close()
+
+    def close(self) -> None:
+        # Each call owns its connection (its event loop ends with it), so there is no
+        # pool to drain; closing only stops further use.
+        self._closed = True
+
+    def __enter__(self) -> ResponsesClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- streaming ----------------------------------------------------------------------
+    def _stream(
+        self,
+        runner: LoopRunner,
+        body: dict[str, Any],
+        acc: ReplyAccumulator,
+        cancel: CancelToken | None,
+    ) -> Iterator[StreamEvent]:
+        client = self._http_client()
+        response: httpx.Response | None = None
+        pump: EventPump | None = None
+        try:
+            response = runner.run(self._send(client, body, streaming=True))
+            content_type = response.headers.get("content-type", "")
+            if "text/event-stream" not in content_type:
+                # A server that ignores `stream` and answers with one JSON object.
+                reply = self._reply_from_json(runner.run(response.aread()))
+                yield from _events_of(reply)
+                return
+            pump = EventPump(runner, response)
+            while (batch := pump.next_batch()) is not None:
+                for sse in batch:
+                    if cancel is not None and cancel.cancelled:
+                        raise RequestCancelled(partial=acc.snapshot())
+                    yield from acc.feed_sse(sse.event, sse.data)
+                    if acc.finished:
+                        return
+            raise NetworkError(
+                "The connection closed before the answer was finished. Try again.",
+                partial=acc.snapshot(),
+            )
+        finally:
+            runner.run(_close_all(pump, response, client), cancellable=False)
+
+    # -- one request with retries ---------------------------------------------------------
+    async def _create(self, body: dict[str, Any]) -> Reply:
+        client = self._http_client()
+        try:
+            response = await self._send(client, body, streaming=False)
+            try:
+                data = await response.aread()
+            finally:
+                await response.aclose()
+            return self._reply_from_json(data)
+        finally:
+            await client.aclose()
+
+    async def _send(
+        self, client: httpx.AsyncClient, body: dict[str, Any], streaming: bool
+    ) -> httpx.Response:
+        """POST the body; retry what DESIGN 3.2 allows. Returns a response still open."""
+        if self._closed:
+            raise RuntimeError("ResponsesClient used after close()")
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        attempt = 0
+        while True:
+            request = client.build_request(
+                "POST", self.url, content=content, headers=self._headers(streaming)
+            )
+            try:
+                response = await client.send(request, stream=True)
+            except httpx.HTTPError as exc:
+                error = self._translate(exc)
+                if not error.retryable or attempt >= self.max_retries:
+                    raise error from exc
+                await asyncio.sleep(backoff_delay(attempt, self.backoff_base))
+                attempt += 1
+                continue
+            if response.status_code < 300:
+                return response
+            try:
+                data = await response.aread()
+            finally:
+                await response.aclose()
+            error = error_from_response(
+                response.status_code,
+                data,
+                response.headers,
+                model=str(body.get("model") or ""),
+                url=_public_url(self.url),
+            )
+            wait = retry_after_seconds(response.headers)
+            if wait is not None and wait > MAX_WAIT:
+                error.user_message = (
+                    f"{error.user_message.removesuffix('.')}; the server asks to wait "
+                    f"{describe_wait(wait)} before trying again."
+                )
+                error.args = (error.user_message,)
+                raise error
+            if not is_retryable_status(response.status_code) or attempt >= self.max_retries:
+                raise error
+            delay = wait if wait is not None else backoff_delay(attempt, self.backoff_base)
+            await asyncio.sleep(delay)
+            attempt += 1
+
+    # -- helpers --------------------------------------------------------------------------
+    def _headers(self, streaming: bool) -> dict[str, str]:
+        headers = {
+            "Content-Type": "application/json",
+            "Accept": "text/event-stream" if streaming else "application/json",
+            "User-Agent": USER_AGENT,
+        }
+        if streaming:
+            # A compressed event stream can be held back by buffering proxies; deltas
+            # must arrive as they are written.
+            headers["Accept-Encoding"] = "identity"
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
+        return headers
+
+    def _http_client(self) -> httpx.AsyncClient:
+        timeout = httpx.Timeout(
+            connect=self.connect_timeout,
+            read=self.read_timeout,
+            write=max(60.0, self.connect_timeout),
+            pool=self.connect_timeout,
+        )
+        if self._transport is not None:
+            return httpx.AsyncClient(transport=self._transport, timeout=timeout)
+        return httpx.AsyncClient(timeout=timeout, verify=self._ssl_context(), trust_env=True)
+
+    def _ssl_context(self) -> ssl.SSLContext:
+        # Loading the CA bundle takes tens of milliseconds; do it once per client.
+        with self._ssl_lock:
+            if self._ssl is None:
+                cafile = os.environ.get("SSL_CERT_FILE") or certifi.where()
+                self._ssl = ssl.create_default_context(cafile=cafile)
+            return self._ssl
+
+    def _reply_from_json(self, data: bytes) -> Reply:
+        try:
+            obj = json.loads(data)
+        except ValueError as exc:
+            raise MalformedResponseError(detail="the response body is not JSON") from exc
+        if not isinstance(obj, dict):
+            raise MalformedResponseError(detail="the response body is not a JSON object")
+        reply = Reply.from_response(obj)
+        if reply.status == "failed":
+            raise failure_from_payload(obj.get("error"), partial=reply)
+        return reply
+
+    def _translate(self, exc: httpx.HTTPError, partial: Reply | None = None) -> ApiError:
+        host = urlsplit(self.url).netloc
+        if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
+            text = f"Could not connect to {host} within {self.connect_timeout:g} seconds."
+            return ApiTimeoutError(
+                f"{text} Check the URL and your network.", partial=partial, retryable=True
+            )
+        if isinstance(exc, httpx.ReadTimeout):
+            waited = describe_wait(self.read_timeout)
+            return ApiTimeoutError(
+                f"The server sent nothing for {waited}, so Parley stopped waiting. Try again.",
+                partial=partial,
+            )
+        if isinstance(exc, httpx.TimeoutException):
+            return ApiTimeoutError(partial=partial)
+        if isinstance(exc, httpx.ConnectError):
+            return NetworkError(
+                f"Could not connect to {host}. Check the URL and your network connection.",
+                detail=type(exc).__name__,
+                partial=partial,
+            )
+        if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+            return ApiError(
+                f"The server URL {_public_url(self.url)!r} is not valid. Check it in Settings.",
+                partial=partial,
+            )
+        if isinstance(exc, httpx.DecodingError):
+            return MalformedResponseError(detail=type(exc).__name__, partial=partial)
+        return NetworkError(
+            "The connection to the server was lost before the answer was finished. Try again.",
+            detail=type(exc).__name__,
+            partial=partial,
+        )
+
+
+def _public_url(url: str) -> str:
+    """The URL without any user:password part, fit for a message."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+def _events_of(reply: Reply) -> Iterator[StreamEvent]:
+    yield ResponseStarted(reply.response_id, reply.model)
+    if reply.reasoning:
+        yield ReasoningDelta(reply.reasoning)
+    if reply.refusal:
+        yield RefusalDelta(reply.refusal)
+    if reply.text:
+        yield TextDelta(reply.text)
+    yield ResponseDone(reply)
+
+
+async def _close_all(
+    pump: EventPump | None, response: httpx.Response | None, client: httpx.AsyncClient
+) -> None:
+    try:
+        if pump is not None:
+            await pump.aclose()
+        if response is not None:
+            await response.aclose()
+    finally:
+        await client.aclose()

@@ -1,0 +1,361 @@
+"""Typed values for a reply and its stream, and the accumulator that builds them from SSE.
+
+The GUI, the CLI and the store only ever see these frozen values, never raw JSON, so the
+wire format can change in one place.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from desktop.api.errors import MalformedResponseError, failure_from_payload
+
+REASONING_PARAGRAPH = "\n\n"  # between reasoning summary parts, as OpenAI's UI shows them
+
+
+def _int(obj: Mapping[str, Any] | None, key: str) -> int:
+    value = obj.get(key) if isinstance(obj, Mapping) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Token counts of one response (or, added up, of a conversation)."""
+
+    input_tokens: int = 0
+    cached_tokens: int = 0
+    output_tokens: int = 0
+    reasoning_tokens: int = 0
+    total_tokens: int = 0
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any] | None) -> Usage:
+        if not isinstance(obj, Mapping):
+            return cls()
+        input_tokens = _int(obj, "input_tokens")
+        output_tokens = _int(obj, "output_tokens")
+        return cls(
+            input_tokens=input_tokens,
+            cached_tokens=_int(obj.get("input_tokens_details"), "cached_tokens"),
+            output_tokens=output_tokens,
+            reasoning_tokens=_int(obj.get("output_tokens_details"), "reasoning_tokens"),
+            total_tokens=_int(obj, "total_tokens") or input_tokens + output_tokens,
+        )
+
+    def __add__(self, other: Usage) -> Usage:
+        if not isinstance(other, Usage):
+            return NotImplemented
+        return Usage(
+            self.input_tokens + other.input_tokens,
+            self.cached_tokens + other.cached_tokens,
+            self.output_tokens + other.output_tokens,
+            self.reasoning_tokens + other.reasoning_tokens,
+            self.total_tokens + other.total_tokens,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the model said, as far as it has arrived."""
+
+    text: str = ""
+    reasoning: str = ""
+    refusal: str = ""
+    usage: Usage | None = None
+    status: str = "in_progress"
+    incomplete_reason: str | None = None
+    response_id: str | None = None
+    model: str | None = None
+
+    @classmethod
+    def from_response(cls, obj: Mapping[str, Any]) -> Reply:
+        """Read a (non-streamed) Response object; unknown fields are ignored."""
+        texts: list[str] = []
+        reasoning: list[str] = []
+        refusals: list[str] = []
+        for item in _dicts(obj.get("output")):
+            if item.get("type") == "reasoning":
+                parts = [*_dicts(item.get("summary")), *_dicts(item.get("content"))]
+                reasoning += [str(p.get("text") or "") for p in parts if p.get("text")]
+            elif item.get("type") == "message":
+                for part in _dicts(item.get("content")):
+                    if part.get("type") == "output_text":
+                        texts.append(str(part.get("text") or ""))
+                    elif part.get("type") == "refusal":
+                        refusals.append(str(part.get("refusal") or ""))
+        details = obj.get("incomplete_details")
+        reason = details.get("reason") if isinstance(details, Mapping) else None
+        usage = obj.get("usage")
+        return cls(
+            text="".join(texts),
+            reasoning=REASONING_PARAGRAPH.join(reasoning),
+            refusal="".join(refusals),
+            usage=Usage.from_json(usage) if isinstance(usage, Mapping) else None,
+            status=str(obj.get("status") or "completed"),
+            incomplete_reason=str(reason) if reason else None,
+            response_id=_str_or_none(obj.get("id")),
+            model=_str_or_none(obj.get("model")),
+        )
+
+
+def _dicts(value: Any) -> list[Mapping[str, Any]]:
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseStarted:
+    response_id: str | None
+    model: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TextDelta:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReasoningDelta:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RefusalDelta:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseDone:
+    """Always the last event of a completed or incomplete stream; `reply.text` is final."""
+
+    reply: Reply
+
+
+StreamEvent: TypeAlias = ResponseStarted | TextDelta | ReasoningDelta | RefusalDelta | ResponseDone
+Events: TypeAlias = tuple[StreamEvent, ...]
+_NONE: Events = ()
+TERMINAL_STATUSES = frozenset({"completed", "incomplete"})
+
+
+class _Parts:
+    """Text assembled from parts keyed by (output_index, part index), in arrival order."""
+
+    __slots__ = ("done", "parts", "separator")
+
+    def __init__(self, separator: str = "") -> None:
+        self.parts: dict[tuple[int, int], list[str]] = {}
+        self.separator = separator
+        self.done = False
+
+    def append(self, key: tuple[int, int], text: str) -> str:
+        """Add a delta; return the text to show (a separator first for a new part)."""
+        part = self.parts.get(key)
+        if part is None:
+            lead = self.separator if self.separator and self.parts else ""
+            self.parts[key] = [text]
+            return lead + text
+        part.append(text)
+        return text
+
+    def finish(self, key: tuple[int, int], full: str) -> str:
+        """A `.done` event's full text wins; return what the deltas had not yet shown."""
+        had = "".join(self.parts.get(key, ()))
+        if key not in self.parts:
+            missing = self.append(key, full)
+        else:
+            missing = full[len(had) :] if full.startswith(had) else ""
+            self.parts[key] = [full]
+        return missing
+
+    def text(self) -> str:
+        return self.separator.join("".join(p) for p in self.parts.values())
+
+
+def _key(payload: Mapping[str, Any], index: str) -> tuple[int, int]:
+    return (_int(payload, "output_index"), _int(payload, index))
+
+
+class ReplyAccumulator:
+    """Turns raw SSE events (name + JSON) into typed stream events and a running Reply.
+
+    Unknown event types are ignored. A `.done` event whose full text differs from the
+    deltas replaces them (some servers skip deltas); only a missing tail can be shown
+    as a delta, so consumers should treat `ResponseDone.reply.text` as authoritative.
+    """
+
+    def __init__(self) -> None:
+        self._text = _Parts()
+        self._reasoning = _Parts(REASONING_PARAGRAPH)
+        self._refusal = _Parts()
+        self._usage: Usage | None = None
+        self._status = "in_progress"
+        self._incomplete_reason: str | None = None
+        self._response_id: str | None = None
+        self._model: str | None = None
+        self._started = False
+        self.finished = False  # a completed/incomplete event arrived
+
+    def snapshot(self) -> Reply:
+        return Reply(
+            text=self._text.text(),
+            reasoning=self._reasoning.text(),
+            refusal=self._refusal.text(),
+            usage=self._usage,
+            status=self._status,
+            incomplete_reason=self._incomplete_reason,
+            response_id=self._response_id,
+            model=self._model,
+        )
+
+    def feed_sse(self, event: str, data: str) -> Events:
+        """Parse one SSE event's data and feed it; invalid JSON raises MalformedResponseError."""
+        if not data or data == "[DONE]":
+            return _NONE
+        try:
+            payload = json.loads(data)
+        except ValueError as exc:
+            raise MalformedResponseError(
+                detail=f"invalid JSON in {event!r} event", partial=self.snapshot()
+            ) from exc
+        if not isinstance(payload, dict):
+            raise MalformedResponseError(
+                detail=f"{event!r} event is not a JSON object", partial=self.snapshot()
+            )
+        # The `type` field is authoritative; the SSE `event:` line is only a hint, and
+        # some local servers send `data:` lines alone.
+        kind = payload.get("type")
+        return self.feed(kind if isinstance(kind, str) else event, payload)
+
+    def feed(self, kind: str, payload: Mapping[str, Any]) -> Events:
+        """Feed one parsed event; return the typed events it produces (often none)."""
+        if kind == "response.output_text.delta":  # the hot path: keep it first and short
+            return (TextDelta(self._text.append(_key(payload, "content_index"), _delta(payload))),)
+        handler = _HANDLERS.get(kind)
+        return handler(self, payload) if handler is not None else _NONE
+
+    # -- handlers -----------------------------------------------------------------------
+    def _on_started(self, payload: Mapping[str, Any]) -> Events:
+        response = payload.get("response")
+        if isinstance(response, Mapping):
+            self._response_id = _str_or_none(response.get("id")) or self._response_id
+            self._model = _str_or_none(response.get("model")) or self._model
+        if self._started:
+            return _NONE
+        self._started = True
+        return (ResponseStarted(self._response_id, self._model),)
+
+    def _on_text_done(self, payload: Mapping[str, Any]) -> Events:
+        full = payload.get("text")
+        return _maybe(TextDelta, self._text.finish(_key(payload, "content_index"), str(full)))
+
+    def _on_reasoning_delta(self, payload: Mapping[str, Any]) -> Events:
+        shown = self._reasoning.append(_reasoning_key(payload), _delta(payload))
+        return _maybe(ReasoningDelta, shown)
+
+    def _on_reasoning_done(self, payload: Mapping[str, Any]) -> Events:
+        full = payload.get("text")
+        if not isinstance(full, str):
+            return _NONE
+        return _maybe(ReasoningDelta, self._reasoning.finish(_reasoning_key(payload), full))
+
+    def _on_refusal_delta(self, payload: Mapping[str, Any]) -> Events:
+        shown = self._refusal.append(_key(payload, "content_index"), _delta(payload))
+        return _maybe(RefusalDelta, shown)
+
+    def _on_refusal_done(self, payload: Mapping[str, Any]) -> Events:
+        full = payload.get("refusal")
+        if not isinstance(full, str):
+            return _NONE
+        return _maybe(RefusalDelta, self._refusal.finish(_key(payload, "content_index"), full))
+
+    def _on_part_done(self, payload: Mapping[str, Any]) -> Events:
+        part = payload.get("part")
+        if not isinstance(part, Mapping):
+            return _NONE
+        if part.get("type") == "output_text" and isinstance(part.get("text"), str):
+            return self._on_text_done({**payload, "text": part["text"]})
+        if part.get("type") == "refusal":
+            return self._on_refusal_done({**payload, "refusal": part.get("refusal")})
+        return _NONE
+
+    def _on_finished(self, payload: Mapping[str, Any]) -> Events:
+        response = payload.get("response")
+        if not isinstance(response, Mapping):
+            response = {}
+        events = list(self._on_started(payload))
+        final = Reply.from_response(response)
+        # Text that only the final object carries (a server that skipped every delta)
+        # is still shown; deltas we already have are kept as they are.
+        if final.text and not self._text.parts:
+            events.append(TextDelta(self._text.append((0, 0), final.text)))
+        if final.reasoning and not self._reasoning.parts:
+            events.append(ReasoningDelta(self._reasoning.append((0, 0), final.reasoning)))
+        if final.refusal and not self._refusal.parts:
+            events.append(RefusalDelta(self._refusal.append((0, 0), final.refusal)))
+        self._usage = final.usage or self._usage
+        self._status = str(response.get("status") or payload.get("type", "")[9:] or "completed")
+        self._incomplete_reason = final.incomplete_reason
+        self.finished = True
+        events.append(ResponseDone(self.snapshot()))
+        return tuple(events)
+
+    def _on_failed(self, payload: Mapping[str, Any]) -> Events:
+        self._status = "failed"
+        response = payload.get("response")
+        if isinstance(response, Mapping):
+            usage = response.get("usage")
+            self._usage = Usage.from_json(usage) if isinstance(usage, Mapping) else self._usage
+            error = response.get("error")
+        else:
+            error = payload.get("error", payload)
+        raise failure_from_payload(error, partial=self.snapshot())
+
+    def _on_error(self, payload: Mapping[str, Any]) -> Events:
+        self._status = "failed"
+        error = payload.get("error")
+        raise failure_from_payload(
+            error if isinstance(error, Mapping) else payload, self.snapshot()
+        )
+
+
+def _delta(payload: Mapping[str, Any]) -> str:
+    delta = payload.get("delta")
+    return delta if isinstance(delta, str) else ""
+
+
+def _reasoning_key(payload: Mapping[str, Any]) -> tuple[int, int]:
+    # Summary parts and raw reasoning parts of one item are distinct paragraphs.
+    if "summary_index" in payload:
+        return _key(payload, "summary_index")
+    return (_int(payload, "output_index"), 1000 + _int(payload, "content_index"))
+
+
+def _maybe(kind: type[TextDelta | ReasoningDelta | RefusalDelta], text: str) -> Events:
+    return (kind(text),) if text else _NONE
+
+
+_HANDLERS = {
+    "response.created": ReplyAccumulator._on_started,
+    "response.in_progress": ReplyAccumulator._on_started,
+    "response.output_text.done": ReplyAccumulator._on_text_done,
+    "response.reasoning_summary_text.delta": ReplyAccumulator._on_reasoning_delta,
+    "response.reasoning_summary_text.done": ReplyAccumulator._on_reasoning_done,
+    "response.reasoning_text.delta": ReplyAccumulator._on_reasoning_delta,
+    "response.reasoning_text.done": ReplyAccumulator._on_reasoning_done,
+    "response.refusal.delta": ReplyAccumulator._on_refusal_delta,
+    "response.refusal.done": ReplyAccumulator._on_refusal_done,
+    "response.content_part.done": ReplyAccumulator._on_part_done,
+    "response.completed": ReplyAccumulator._on_finished,
+    "response.incomplete": ReplyAccumulator._on_finished,
+    "response.failed": ReplyAccumulator._on_failed,
+    "error": ReplyAccumulator._on_error,
+}
+# response.output_item.added/done, content_part.added and reasoning_summary_part.added/
+# done carry no text we do not also get from deltas and .done events, so they fall
+# through to "ignored" like unknown types; content_part.done is used for its full text.
