@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from desktop.store.errors import StoreError, is_busy, translate
+from desktop.store.errors import CorruptDatabaseError, StoreError, is_busy, translate
 
 BUSY_TIMEOUT_MS = 3000
 # Extra attempts at BEGIN IMMEDIATE when SQLite reports "locked" without waiting
@@ -59,6 +59,13 @@ class Database:
             if err is exc:
                 raise
             raise err from exc
+        except MemoryError as exc:
+            # The sqlite3 module raises MemoryError for SQLITE_NOMEM, which SQLite
+            # also reports when a damaged full-text index claims huge sizes.
+            raise CorruptDatabaseError(
+                f"Parley ran out of memory reading the history file {self.path}; "
+                "the file may be damaged."
+            ) from exc
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:

@@ -100,7 +100,7 @@ class Store(ConversationsMixin, MessagesMixin):
 
     def _migrate(self) -> None:
         try:
-            migrate(self._db.conn)
+            migrate(self._db.conn, MIGRATIONS)
         except sqlite3.Error as exc:
             translated = self._db.error(exc)
             if translated is not exc:
