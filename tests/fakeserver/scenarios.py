@@ -91,7 +91,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     "incomplete": {"kind": "incomplete"},
     "failed": {"kind": "failed"},
     "error_event": {"kind": "error_event"},
-    "refusal": {"kind": "refusal"},
+    "refusal": {"kind": "refusal", "answer": "I can’t help with that request."},
     "reasoning_text": {"kind": "reasoning_text"},
     "malformed": {"kind": "malformed"},
     "non_json_error": {"kind": "non_json_error", "status": 502},

@@ -1,0 +1,294 @@
+"""`parley ask`: one question from the command line, for scripts and for checking a token.
+
+The answer goes to stdout as it streams; usage, notices and errors go to stderr as
+one plain line each, and the exit status says what happened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from desktop.api import (
+    ApiError,
+    CancelToken,
+    ReasoningDelta,
+    RefusalDelta,
+    Reply,
+    RequestCancelled,
+    RequestOptions,
+    ResponseDone,
+    ResponsesClient,
+    TextDelta,
+    Turn,
+    build_request,
+    cloudflare_base_url,
+)
+from desktop.api.request import REASONING_EFFORTS, REASONING_SUMMARIES, VERBOSITIES
+
+EXIT_OK = 0
+EXIT_API_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+log = logging.getLogger(__name__)
+
+
+class UsageError(Exception):
+    """Bad command line or missing configuration: exit status 2 with one sentence."""
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where to send requests and with which token (None for local servers)."""
+
+    base_url: str
+    token: str | None
+
+    def __repr__(self) -> str:
+        return f"Connection(base_url={self.base_url!r}, token={'set' if self.token else None})"
+
+
+def resolve_connection(env: Mapping[str, str] | None = None) -> Connection:
+    """The connection from the environment (saved settings and keyring come later).
+
+    `PARLEY_BASE_URL` wins over the Cloudflare account; the token is optional only
+    for a custom base URL, since local servers need none.
+    """
+    env = os.environ if env is None else env
+    token = env.get("CLOUDFLARE_API_TOKEN", "").strip() or None
+    base_url = env.get("PARLEY_BASE_URL", "").strip()
+    if base_url:
+        return Connection(base_url, token)
+    account = env.get("CLOUDFLARE_ACCOUNT_ID", "").strip()
+    if not account:
+        raise UsageError(
+            "Set CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN "
+            "(or PARLEY_BASE_URL for another server) to use parley ask."
+        )
+    if token is None:
+        raise UsageError("Set CLOUDFLARE_API_TOKEN to your Cloudflare API token.")
+    return Connection(cloudflare_base_url(account), token)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # argparse would print the whole usage block; one sentence is friendlier.
+        raise UsageError(f"{message[:1].upper()}{message[1:]}. See 'parley ask --help'.")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="parley ask",
+        description="Ask one question and print the answer as it streams.",
+        epilog="Environment: CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN, PARLEY_BASE_URL.",
+    )
+    p.add_argument("prompt", metavar="PROMPT", help="the question; '-' reads it from stdin")
+    p.add_argument("--model", default=None, help="model id (default openai/gpt-5.4-pro)")
+    p.add_argument("--instructions", metavar="TEXT", help="system-level instructions")
+    p.add_argument("--temperature", type=float, metavar="T", help="0 to 2")
+    p.add_argument("--top-p", type=float, metavar="P", help="0 to 1")
+    p.add_argument("--max-output-tokens", type=int, metavar="N")
+    p.add_argument("--reasoning-effort", metavar="E", help=", ".join(REASONING_EFFORTS))
+    p.add_argument("--reasoning-summary", metavar="S", help=", ".join(REASONING_SUMMARIES))
+    p.add_argument("--verbosity", metavar="V", help=", ".join(VERBOSITIES))
+    p.add_argument("--show-reasoning", action="store_true", help="print reasoning to stderr")
+    p.add_argument("--no-stream", action="store_true", help="wait for the whole answer")
+    return p
+
+
+def _options(args: argparse.Namespace) -> RequestOptions:
+    extra = {"model": args.model} if args.model else {}
+    try:
+        return RequestOptions(
+            instructions=args.instructions,
+            max_output_tokens=args.max_output_tokens,
+            temperature=args.temperature,
+            top_p=args.top_p,
+            reasoning_effort=args.reasoning_effort,
+            reasoning_summary=args.reasoning_summary,
+            verbosity=args.verbosity,
+            stream=not args.no_stream,
+            **extra,
+        )
+    except ValueError as exc:
+        text = str(exc)
+        raise UsageError(f"{text[:1].upper()}{text[1:]}.") from exc
+
+
+def _prompt(value: str, stdin: TextIO) -> str:
+    text = stdin.read() if value == "-" else value
+    if not text.strip():
+        raise UsageError("The prompt is empty.")
+    return text
+
+
+def usage_line(reply: Reply) -> str | None:
+    u = reply.usage
+    if u is None:
+        return None
+    return (
+        f"usage: input {u.input_tokens} (cached {u.cached_tokens}) · "
+        f"output {u.output_tokens} (reasoning {u.reasoning_tokens}) · total {u.total_tokens} tokens"
+    )
+
+
+class _Printer:
+    """Writes one answer to the two streams; remembers whether stdout needs a newline."""
+
+    def __init__(self, out: TextIO, err: TextIO, show_reasoning: bool) -> None:
+        self.out, self.err, self.show_reasoning = out, err, show_reasoning
+        self.ends_with_newline = True
+        self.reasoning_open = False
+
+    def text(self, text: str) -> None:
+        self._close_reasoning()
+        self.out.write(text)
+        self.out.flush()
+        self.ends_with_newline = text.endswith("\n")
+
+    def reasoning(self, text: str) -> None:
+        if self.show_reasoning:
+            self.err.write(text)
+            self.err.flush()
+            self.reasoning_open = not text.endswith("\n")
+
+    def _close_reasoning(self) -> None:
+        if self.reasoning_open:
+            self.err.write("\n")
+            self.reasoning_open = False
+
+    def end_answer(self) -> None:
+        self._close_reasoning()
+        if not self.ends_with_newline:
+            self.out.write("\n")
+            self.ends_with_newline = True
+        self.out.flush()
+
+    def note(self, line: str) -> None:
+        self.err.write(line + "\n")
+        self.err.flush()
+
+    def finish(self, reply: Reply) -> None:
+        self.end_answer()
+        if reply.refusal:
+            self.note(f"refusal: {' '.join(reply.refusal.split())}")
+        if reply.status == "incomplete":
+            self.note(f"truncated: {reply.incomplete_reason or 'unknown reason'}")
+        line = usage_line(reply)
+        if line:
+            self.note(line)
+
+
+def _run(
+    client: ResponsesClient,
+    body: dict[str, object],
+    stream: bool,
+    printer: _Printer,
+    cancel: CancelToken,
+) -> None:
+    """Send the request and print the answer (runs on a worker thread)."""
+    if not stream:
+        reply = client.create(body, cancel)
+        if reply.reasoning:
+            printer.reasoning(reply.reasoning)
+        if reply.text:
+            printer.text(reply.text)
+        printer.finish(reply)
+        return
+    for event in client.stream(body, cancel):
+        if isinstance(event, TextDelta):
+            printer.text(event.text)
+        elif isinstance(event, ReasoningDelta):
+            printer.reasoning(event.text)
+        elif isinstance(event, ResponseDone):
+            printer.finish(event.reply)
+        elif isinstance(event, RefusalDelta):
+            pass  # shown once, whole, when the reply is done (see _Printer.finish)
+
+
+def log_path() -> Path:
+    from platformdirs import user_cache_path
+
+    return user_cache_path("parley") / "log" / "parley.log"
+
+
+def _log_bug(exc: BaseException) -> Path:
+    path = log_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    try:
+        log.error("parley ask failed unexpectedly", exc_info=exc)
+    finally:
+        log.removeHandler(handler)
+        handler.close()
+    return path
+
+
+def main(argv: Sequence[str], stdin: TextIO | None = None) -> int:
+    """Run `parley ask` with the arguments after `ask`; returns the exit status."""
+    out, err = sys.stdout, sys.stderr
+    for stream in (out, err):
+        # An answer full of symbols must not crash on a terminal that cannot show them.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    try:
+        args = _parser().parse_args(list(argv))
+        options = _options(args)
+        prompt = _prompt(args.prompt, stdin or sys.stdin)
+        connection = resolve_connection()
+    except UsageError as exc:
+        err.write(f"parley ask: {exc}\n")
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+
+    body = build_request([Turn("user", prompt)], options)
+    printer = _Printer(out, err, args.show_reasoning)
+    cancel = CancelToken()
+    failure: list[BaseException] = []
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            with ResponsesClient(connection.base_url, connection.token) as client:
+                _run(client, body, options.stream, printer, cancel)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread as is
+            failure.append(exc)
+        finally:
+            done.set()
+
+    # The request runs on a worker so that Ctrl+C in the main thread can cancel it
+    # cleanly (the same path as the GUI's Stop button). An Event, not Thread.join(), is
+    # waited on: on Python 3.11 a join interrupted by Ctrl+C can report a live thread
+    # as finished.
+    threading.Thread(target=work, name="parley-ask", daemon=True).start()
+    interrupted = False
+    while not done.is_set():
+        try:
+            done.wait(0.1)
+        except KeyboardInterrupt:
+            interrupted = True
+            cancel.cancel()
+    if not failure:
+        return EXIT_OK
+    exc = failure[0]
+    printer.end_answer()
+    if isinstance(exc, RequestCancelled) and interrupted:
+        printer.note("Interrupted; the answer above is incomplete.")
+        return EXIT_INTERRUPTED
+    if isinstance(exc, ApiError):
+        printer.note(exc.user_message)
+        return EXIT_API_ERROR
+    path = _log_bug(exc)
+    printer.note(f"Something went wrong; details are in {path}")
+    return EXIT_API_ERROR
