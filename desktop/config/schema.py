@@ -61,6 +61,8 @@ class Setting:
     choice_labels: tuple[tuple[str, str], ...] = ()
     unset_label: str = "Model default"
     step: float = field(default=1.0)
+    # Where an optional number's editor starts when someone stops using the default.
+    suggested: float | None = None
 
     def choice_label(self, value: str) -> str:
         return dict(self.choice_labels).get(value, value)
@@ -148,6 +150,7 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=0.0,
         maximum=2.0,
         step=0.05,
+        suggested=1.0,
         group="sampling",
         optional=True,
         per_conversation=True,
@@ -162,6 +165,7 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=0.0,
         maximum=1.0,
         step=0.01,
+        suggested=1.0,
         group="sampling",
         optional=True,
         per_conversation=True,
@@ -175,6 +179,7 @@ SETTINGS: tuple[Setting, ...] = (
         "that reaches it stops early and is marked as truncated.",
         minimum=1,
         maximum=1_000_000,
+        suggested=16_000,
         group="sampling",
         optional=True,
         per_conversation=True,
@@ -259,6 +264,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Upper limit on tool calls within one answer. Has no effect while no tool is enabled.",
         minimum=1,
         maximum=100,
+        suggested=10,
         group="tools",
         optional=True,
         per_conversation=True,
