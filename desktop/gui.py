@@ -1,13 +1,127 @@
-"""Starts the Qt application (placeholder until the chat window lands)."""
+"""Starts the Qt application: environment for QtWebEngine, logging, the
+settings, keyring and history, then the main window.
+
+Heavy modules (QtWebEngine, the renderer, the API client) are imported here,
+not at package import, so `parley ask` stays light.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from desktop import APP_ID, APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from desktop.config.secrets import SecretStore
+    from desktop.config.settings import Settings
+    from desktop.store import Store
+    from desktop.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+# The open window, so that the exception hook can tell the person something failed.
+_windows: list[MainWindow] = []
+
+
+def _chromium_flags() -> None:
+    """QtWebEngine refuses to start as root unless its sandbox is off."""
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    wanted = []
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--no-sandbox" not in flags:
+        wanted.append("--no-sandbox")
+    if wanted:
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join([flags, *wanted]).strip()
+
+
+def _install_excepthook() -> None:
+    """A bug in a slot must not end the app with a traceback on the terminal."""
+
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, tb)
+            return
+        log.error("unexpected error", exc_info=(kind, error, tb))
+        for window in _windows:
+            window.statusBar().showMessage("Something went wrong; details are in the log.", 8000)
+
+    sys.excepthook = hook
+
+
+def create_main_window(
+    store: Store, settings: Settings, secrets: SecretStore, environ: Mapping[str, str]
+) -> MainWindow:
+    """The window wired to its collaborators (also used by the GUI tests)."""
+    from PySide6.QtCore import QSettings
+
+    from desktop.config.connection import request_options, resolve_connection
+    from desktop.config.settings import config_dir
+    from desktop.ui.main_window import MainWindow
+
+    def options(conv_id: int | None) -> dict[str, object]:
+        overrides = store.conversation_settings(conv_id) if conv_id is not None else {}
+        return request_options(settings, overrides)
+
+    state = QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
+    return MainWindow(
+        store,
+        lambda: resolve_connection(settings, secrets, environ),
+        options,
+        state,
+        theme=settings.get("theme"),
+        font_px=settings.get("font_size"),
+    )
+
 
 def run_gui(args: list[str]) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel
+    _chromium_flags()
+    from desktop.logs import setup_logging
 
-    app = QApplication(["parley", *args])
-    label = QLabel("Parley")
-    label.setWindowTitle("Parley")
-    label.show()
-    return app.exec()
+    log_file = setup_logging()
+    _install_excepthook()
+    # QtWebEngineWidgets must be imported before the QApplication exists.
+    from PySide6 import QtWebEngineWidgets  # noqa: F401
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    app = QApplication([sys.argv[0], *args])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_ID)
+    app.setDesktopFileName(APP_ID)
+    app.setStyle("Fusion")
+    from desktop.resources import resource
+
+    icon = resource("icons", "parley.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+
+    from desktop.config.secrets import default_secret_store
+    from desktop.config.settings import Settings
+    from desktop.store import Store
+    from desktop.store.errors import StoreError
+    from desktop.store.paths import default_db_path
+
+    settings = Settings()
+    secrets = default_secret_store()
+    try:
+        store = Store(default_db_path())
+        store.recover_interrupted()
+    except StoreError as error:
+        QMessageBox.critical(None, APP_NAME, f"{error.user_message}\n\nThe log is at {log_file}.")
+        return 1
+    window = create_main_window(store, settings, secrets, os.environ)
+    _windows.append(window)
+    window.show()
+    if settings.warning:
+        window.statusBar().showMessage(settings.warning, 10000)
+    try:
+        return app.exec()
+    finally:
+        store.close()

@@ -18,7 +18,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from desktop.api.client import CancelToken, ResponsesClient
+from desktop.api.cancel import CancelToken
+from desktop.api.client import ResponsesClient
 from desktop.api.errors import ApiError, RequestCancelled
 from desktop.api.events import (
     ReasoningDelta,
@@ -112,7 +113,7 @@ class ResponseWorker(QObject):
                 failure = Failure("The server closed the answer without finishing it.", "network")
         except ApiError as error:
             failure = failure_from(error)
-        except Exception as error:  # noqa: BLE001 — a bug must reach the GUI as a sentence, not kill the thread
+        except Exception as error:
             log.exception("unexpected error while streaming a response")
             failure = failure_from(error)
         finally:

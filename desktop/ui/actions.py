@@ -28,27 +28,79 @@ class ActionSpec:
 
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("new", "&New Conversation", "File", (Std.New,), "Start a new conversation"),
-    ActionSpec("settings", "&Settings…", "File", ("Ctrl+,",), "Connection, token, model, parameters"),
+    ActionSpec(
+        "settings", "&Settings…", "File", ("Ctrl+,",), "Connection, token, model, parameters"
+    ),
     ActionSpec("quit", "&Quit", "File", ("Ctrl+Q",), "Quit Parley"),
-    ActionSpec("focus_composer", "Focus &Composer", "Edit", ("Ctrl+L",), "Move the cursor to the message box"),
-    ActionSpec("stop", "S&top Answer", "Conversation", ("Esc",), "Stop the answer that is streaming"),
-    ActionSpec("copy_answer", "Copy Last &Answer", "Edit", ("Ctrl+Shift+C",), "Copy the last answer as Markdown"),
-    ActionSpec("copy_code", "Copy Last Code &Block", "Edit", ("Ctrl+Shift+K",), "Copy the last code block"),
-    ActionSpec("find", "&Find in Conversation…", "Edit", (Std.Find,), "Highlight text in this conversation"),
+    ActionSpec(
+        "focus_composer",
+        "Focus &Composer",
+        "Edit",
+        ("Ctrl+L",),
+        "Move the cursor to the message box",
+    ),
+    ActionSpec(
+        "stop", "S&top Answer", "Conversation", ("Esc",), "Stop the answer that is streaming"
+    ),
+    ActionSpec(
+        "copy_answer",
+        "Copy Last &Answer",
+        "Edit",
+        ("Ctrl+Shift+C",),
+        "Copy the last answer as Markdown",
+    ),
+    ActionSpec(
+        "copy_code", "Copy Last Code &Block", "Edit", ("Ctrl+Shift+K",), "Copy the last code block"
+    ),
+    ActionSpec(
+        "find", "&Find in Conversation…", "Edit", (Std.Find,), "Highlight text in this conversation"
+    ),
     ActionSpec("find_next", "Find &Next", "Edit", (Std.FindNext,), "Next match"),
     ActionSpec("find_previous", "Find Pre&vious", "Edit", (Std.FindPrevious,), "Previous match"),
     ActionSpec("zoom_in", "Zoom &In", "View", ("Ctrl+=", "Ctrl++"), "Larger conversation text"),
     ActionSpec("zoom_out", "Zoom &Out", "View", ("Ctrl+-",), "Smaller conversation text"),
     ActionSpec("zoom_reset", "&Actual Size", "View", ("Ctrl+0",), "Reset the zoom"),
-    ActionSpec("toggle_sidebar", "Show &Sidebar", "View", ("Ctrl+B",), "Show or hide the conversation list", True),
-    ActionSpec("theme_system", "Theme: &System", "View", (), "Follow the system's light or dark setting", True),
+    ActionSpec(
+        "toggle_sidebar",
+        "Show &Sidebar",
+        "View",
+        ("Ctrl+B",),
+        "Show or hide the conversation list",
+        True,
+    ),
+    ActionSpec(
+        "theme_system",
+        "Theme: &System",
+        "View",
+        (),
+        "Follow the system's light or dark setting",
+        True,
+    ),
     ActionSpec("theme_light", "Theme: &Light", "View", (), "Always light", True),
     ActionSpec("theme_dark", "Theme: &Dark", "View", (), "Always dark", True),
     ActionSpec("scroll_top", "Scroll to &Top", "View", ("Ctrl+Home",), "First message"),
     ActionSpec("scroll_bottom", "Scroll to &Bottom", "View", ("Ctrl+End",), "Latest message"),
-    ActionSpec("previous_conversation", "&Previous Conversation", "Conversation", ("Ctrl+PgUp",), "Go up the list"),
-    ActionSpec("next_conversation", "&Next Conversation", "Conversation", ("Ctrl+PgDown", "Ctrl+Tab"), "Go down the list"),
-    ActionSpec("delete_conversation", "&Delete Conversation", "Conversation", (), "Delete this conversation (Delete in the list)"),
+    ActionSpec(
+        "previous_conversation",
+        "&Previous Conversation",
+        "Conversation",
+        ("Ctrl+PgUp",),
+        "Go up the list",
+    ),
+    ActionSpec(
+        "next_conversation",
+        "&Next Conversation",
+        "Conversation",
+        ("Ctrl+PgDown", "Ctrl+Tab"),
+        "Go down the list",
+    ),
+    ActionSpec(
+        "delete_conversation",
+        "&Delete Conversation",
+        "Conversation",
+        (),
+        "Delete this conversation (Delete in the list)",
+    ),
     ActionSpec("retry", "&Retry", "Conversation", (), "Send the last question again"),
 )
 

@@ -184,7 +184,13 @@ class AnswerStream(QObject):
         status = "incomplete" if reply.status == "incomplete" else "complete"
         self._complete(
             AnswerOutcome(
-                status, self.text, self.reasoning_text, self.refusal_text, reply, None, self.elapsed_s
+                status,
+                self.text,
+                self.reasoning_text,
+                self.refusal_text,
+                reply,
+                None,
+                self.elapsed_s,
             )
         )
 

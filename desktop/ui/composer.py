@@ -27,7 +27,7 @@ class _Editor(QPlainTextEdit):
     edit_last = Signal()
     scroll = Signal(str)  # "page-up", "page-down", "home", "end"
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         mods = event.modifiers()
         ctrl = Qt.KeyboardModifier.ControlModifier
@@ -167,5 +167,5 @@ class Composer(QFrame):
         )
         self.editor.setFixedHeight(height)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         return QSize(400, self.editor.height() + 16)

@@ -12,7 +12,7 @@ import json
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
@@ -36,7 +36,7 @@ ZOOM_STEPS = (0.5, 0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.
 class _LocalOnly(QWebEngineUrlRequestInterceptor):
     """Blocks every request that would leave the machine (remote images, fonts…)."""
 
-    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802 (Qt API)
+    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
         if info.requestUrl().scheme() not in _LOCAL_SCHEMES:
             info.block(True)
 
@@ -50,19 +50,19 @@ class _Bridge(QObject):
     copy_answer = Signal(str)
 
     @Slot()
-    def pageReady(self) -> None:  # noqa: N802 (name used by the page)
+    def pageReady(self) -> None:
         self.ready.emit()
 
     @Slot(str)
-    def openLink(self, href: str) -> None:  # noqa: N802
+    def openLink(self, href: str) -> None:
         self.link.emit(QUrl(href))
 
     @Slot(str)
-    def copyText(self, text: str) -> None:  # noqa: N802
+    def copyText(self, text: str) -> None:
         self.copy_text.emit(text)
 
     @Slot(str)
-    def copyAnswer(self, turn_id: str) -> None:  # noqa: N802
+    def copyAnswer(self, turn_id: str) -> None:
         self.copy_answer.emit(turn_id)
 
 
@@ -75,20 +75,20 @@ class _Page(QWebEnginePage):
         super().__init__(profile, parent)
         self._home = home
 
-    def acceptNavigationRequest(  # noqa: N802 (Qt API)
+    def acceptNavigationRequest(
         self, url: QUrl | str, nav_type: QWebEnginePage.NavigationType, is_main_frame: bool
     ) -> bool:
         url = QUrl(url)
-        if url.matches(self._home, QUrl.UrlFormattingOption.RemoveFragment):
+        if url.scheme() == "file" and url.path() == self._home.path():
             return True
         if nav_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
             self.link_clicked.emit(url)
         return False
 
-    def createWindow(self, _type: QWebEnginePage.WebWindowType) -> QWebEnginePage | None:  # noqa: N802
+    def createWindow(self, _type: QWebEnginePage.WebWindowType) -> QWebEnginePage | None:
         return None
 
-    def javaScriptConsoleMessage(  # noqa: N802 (Qt API)
+    def javaScriptConsoleMessage(
         self,
         level: QWebEnginePage.JavaScriptConsoleMessageLevel,
         message: str,
@@ -97,6 +97,26 @@ class _Page(QWebEnginePage):
     ) -> None:
         # Page errors are our bugs: keep them in the log, never on screen.
         log.debug("page console (%s) %s:%s %s", level.name, source, line, message)
+
+
+_profile: QWebEngineProfile | None = None
+
+
+def _shared_profile() -> QWebEngineProfile:
+    """One off-the-record profile for every view: nothing from a page is written
+    to disk. It belongs to the application so it outlives every page using it."""
+    global _profile
+    if _profile is None:
+        app = QCoreApplication.instance()
+        profile = QWebEngineProfile(app)
+        profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
+        profile.setPersistentCookiesPolicy(
+            QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies
+        )
+        interceptor = _LocalOnly(profile)
+        profile.setUrlRequestInterceptor(interceptor)
+        _profile = profile
+    return _profile
 
 
 class ConversationView(QWebEngineView):
@@ -114,14 +134,7 @@ class ConversationView(QWebEngineView):
         self._ready = False
         self._queue: list[str] = []
         self._zoom_index = ZOOM_STEPS.index(1.0)
-        # An off-the-record profile: nothing from the page is written to disk.
-        self._profile = QWebEngineProfile(self)
-        self._profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
-        self._profile.setPersistentCookiesPolicy(
-            QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies
-        )
-        self._interceptor = _LocalOnly(self)
-        self._profile.setUrlRequestInterceptor(self._interceptor)
+        self._profile = _shared_profile()
         home = QUrl.fromLocalFile(str(resource("page", "conversation.html")))
         page = _Page(self._profile, home, self)
         settings = page.settings()

@@ -13,7 +13,7 @@ PINNED_ROLE = Qt.ItemDataRole.UserRole + 2
 class _List(QListView):
     delete_pressed = Signal()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Delete and not event.modifiers():
             self.delete_pressed.emit()
             return
@@ -55,7 +55,7 @@ class Sidebar(QFrame):
         self.list.delete_pressed.connect(self._on_delete)
         self._silent = False
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         return QSize(250, 600)
 
     def set_conversations(self, rows: list[tuple[int, str, bool]], current: int | None) -> None:

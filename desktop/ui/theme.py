@@ -7,16 +7,36 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 LIGHT = {
-    "window": "#f6f7f9", "base": "#ffffff", "alt": "#f0f2f5", "text": "#1f2328",
-    "muted": "#656d76", "button": "#ffffff", "border": "#d8dce1", "accent": "#4f46e5",
-    "accent_text": "#ffffff", "sidebar": "#eef0f3", "selected": "#dfe3ff",
-    "danger_bg": "#fef3f2", "danger": "#b42318", "page": "#ffffff",
+    "window": "#f6f7f9",
+    "base": "#ffffff",
+    "alt": "#f0f2f5",
+    "text": "#1f2328",
+    "muted": "#656d76",
+    "button": "#ffffff",
+    "border": "#d8dce1",
+    "accent": "#4f46e5",
+    "accent_text": "#ffffff",
+    "sidebar": "#eef0f3",
+    "selected": "#dfe3ff",
+    "danger_bg": "#fef3f2",
+    "danger": "#b42318",
+    "page": "#ffffff",
 }
 DARK = {
-    "window": "#16181b", "base": "#1b1d21", "alt": "#22252a", "text": "#e6e8eb",
-    "muted": "#9aa2ad", "button": "#262a30", "border": "#33373e", "accent": "#8b8cf6",
-    "accent_text": "#0f1020", "sidebar": "#131518", "selected": "#2b2f45",
-    "danger_bg": "#3a1f1f", "danger": "#ff8a80", "page": "#1b1d21",
+    "window": "#16181b",
+    "base": "#1b1d21",
+    "alt": "#22252a",
+    "text": "#e6e8eb",
+    "muted": "#9aa2ad",
+    "button": "#262a30",
+    "border": "#33373e",
+    "accent": "#8b8cf6",
+    "accent_text": "#0f1020",
+    "sidebar": "#131518",
+    "selected": "#2b2f45",
+    "danger_bg": "#3a1f1f",
+    "danger": "#ff8a80",
+    "page": "#1b1d21",
 }
 
 
@@ -81,10 +101,12 @@ def stylesheet(colors: dict[str, str]) -> str:
     #sendButton:disabled {{ background: {c["alt"]}; color: {c["muted"]}; }}
     #sendButton[busy="true"] {{ background: {c["danger"]}; color: {c["base"]}; }}
     #sendButton:focus {{ outline: 2px solid {c["text"]}; }}
-    #banner {{ background: {c["danger_bg"]}; border: 1px solid {c["danger"]}; border-radius: 10px; }}
+    #banner {{ background: {c["danger_bg"]}; border: 1px solid {c["danger"]};
+              border-radius: 10px; }}
     #bannerText {{ color: {c["danger"]}; }}
     #banner QPushButton {{ padding: 4px 12px; }}
-    #statusState, #statusModel, #statusUsage, #statusTotal {{ color: {c["muted"]}; padding: 0 8px; }}
+    #statusState, #statusModel, #statusUsage, #statusTotal {{
+        color: {c["muted"]}; padding: 0 8px; }}
     QStatusBar {{ border-top: 1px solid {c["border"]}; }}
     QToolTip {{ border: 1px solid {c["border"]}; padding: 6px; }}
     """

@@ -1,0 +1,603 @@
+"""The main window: wires the side bar, conversation view, composer, banner and
+status bar together, and owns the answers in flight and the store writes.
+
+Widgets never talk to each other directly; this window connects their signals.
+Answers run in `AnswerStream`s keyed by conversation, so switching conversations
+while one streams lets it finish into its own conversation.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import APP_NAME
+from desktop.api.events import Usage
+from desktop.api.request import RequestOptions, Turn, build_request
+from desktop.config.connection import Connection
+from desktop.render import render_markdown
+from desktop.store import Store
+from desktop.store.errors import StoreError
+from desktop.store.models import Message, MessageStatus, MessageUsage
+from desktop.ui.actions import ACTIONS, build_actions
+from desktop.ui.answer import AnswerOutcome, AnswerStream
+from desktop.ui.banner import Banner
+from desktop.ui.composer import Composer
+from desktop.ui.conversation_view import ConversationView
+from desktop.ui.sidebar import Sidebar
+from desktop.ui.status_bar import StatusBar
+from desktop.ui.theme import apply_theme, is_dark
+
+log = logging.getLogger(__name__)
+
+DRAFT_SAVE_MS = 800
+# Statuses whose text is part of the conversation sent back to the model.
+SENDABLE = {"complete", "incomplete", "stopped", "interrupted"}
+
+
+def turn_id(message_id: int) -> str:
+    return f"m{message_id}"
+
+
+def to_usage(usage: MessageUsage | None) -> Usage | None:
+    if usage is None or usage.total_tokens is None:
+        return None
+    return Usage(
+        input_tokens=usage.input_tokens or 0,
+        cached_tokens=usage.cached_tokens or 0,
+        output_tokens=usage.output_tokens or 0,
+        reasoning_tokens=usage.reasoning_tokens or 0,
+        total_tokens=usage.total_tokens or 0,
+    )
+
+
+def to_message_usage(usage: Usage | None) -> MessageUsage | None:
+    if usage is None:
+        return None
+    return MessageUsage(
+        input_tokens=usage.input_tokens,
+        cached_tokens=usage.cached_tokens,
+        output_tokens=usage.output_tokens,
+        reasoning_tokens=usage.reasoning_tokens,
+        total_tokens=usage.total_tokens,
+    )
+
+
+class MainWindow(QMainWindow):
+    """Signals: settings_requested() — the window cannot reach the dialog itself."""
+
+    settings_requested = Signal()
+
+    def __init__(
+        self,
+        store: Store,
+        connection: Callable[[], Connection],
+        options: Callable[[int | None], dict[str, Any]],
+        state: QSettings,
+        theme: str = "system",
+        font_px: int = 15,
+    ) -> None:
+        super().__init__()
+        self._store = store
+        self._connection = connection
+        self._options = options
+        self._state = state
+        self._theme = theme
+        self._font_px = font_px
+        self._current: int | None = None
+        self._streams: dict[int, AnswerStream] = {}
+        self._last_usage: dict[int, Usage] = {}
+        self._closing = False
+        self.setWindowTitle(APP_NAME)
+        self.setObjectName("mainWindow")
+
+        self.sidebar = Sidebar(self)
+        self.view = ConversationView(self)
+        self.banner = Banner(self)
+        self.composer = Composer(self)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+
+        pane = QWidget(self)
+        pane.setObjectName("conversationPane")
+        column = QVBoxLayout(pane)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.view, 1)
+        bottom = QWidget(pane)
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(16, 6, 16, 12)
+        bottom_layout.setSpacing(8)
+        bottom_layout.addWidget(self.banner)
+        bottom_layout.addWidget(self.composer)
+        column.addWidget(bottom)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(pane)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([250, 950])
+        self.setCentralWidget(self.splitter)
+
+        self.actions_by_id = build_actions(self, self._handlers())
+        self._build_menus()
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_SAVE_MS)
+        self._draft_timer.timeout.connect(self._save_draft)
+
+        self.composer.send_requested.connect(self.send)
+        self.composer.stop_requested.connect(self.stop)
+        self.composer.scroll_requested.connect(self._scroll)
+        self.composer.draft_changed.connect(lambda _t: self._draft_timer.start())
+        self.sidebar.conversation_selected.connect(self.open_conversation)
+        self.sidebar.new_requested.connect(self.new_conversation)
+        self.sidebar.delete_requested.connect(self.delete_conversation)
+        self.banner.retry_requested.connect(self.retry)
+        self.banner.settings_requested.connect(self.settings_requested)
+        self.view.copy_answer_requested.connect(self._copy_answer_by_turn)
+        self.view.ready.connect(self._on_page_ready)
+
+        self.setTabOrder(self.composer.editor, self.composer.button)
+        self.setTabOrder(self.composer.button, self.sidebar.new_button)
+        self.setTabOrder(self.sidebar.new_button, self.sidebar.list)
+        self.setTabOrder(self.sidebar.list, self.view)
+
+        self.apply_appearance(theme, font_px)
+        self._restore_geometry()
+        self._refresh_list()
+        conversations = self.sidebar.ids()
+        self._show_conversation(conversations[0] if conversations else None)
+        self._update_model_label()
+        QTimer.singleShot(0, self.composer.focus)
+
+    # ------------------------------------------------------------ set-up
+    def _handlers(self) -> dict[str, Callable[[], None]]:
+        return {
+            "new": self.new_conversation,
+            "settings": self.settings_requested.emit,
+            "quit": self.close,
+            "focus_composer": self.composer.focus,
+            "stop": self.stop,
+            "copy_answer": self.copy_last_answer,
+            "copy_code": self.copy_last_code,
+            "zoom_in": lambda: self.view.zoom(+1),
+            "zoom_out": lambda: self.view.zoom(-1),
+            "zoom_reset": lambda: self.view.zoom(0),
+            "toggle_sidebar": self._toggle_sidebar,
+            "theme_system": lambda: self.apply_appearance("system", self._font_px),
+            "theme_light": lambda: self.apply_appearance("light", self._font_px),
+            "theme_dark": lambda: self.apply_appearance("dark", self._font_px),
+            "scroll_top": lambda: self.view.scroll_to_edge(False),
+            "scroll_bottom": lambda: self.view.scroll_to_edge(True),
+            "previous_conversation": lambda: self._step_conversation(-1),
+            "next_conversation": lambda: self._step_conversation(+1),
+            "delete_conversation": lambda: self.delete_conversation(self._current),
+            "retry": self.retry,
+        }
+
+    def _build_menus(self) -> None:
+        menus: dict[str, Any] = {}
+        for name in ("File", "Edit", "View", "Conversation", "Help"):
+            menus[name] = self.menuBar().addMenu(f"&{name}")
+        for spec in ACTIONS:
+            menus[spec.menu].addAction(self.actions_by_id[spec.id])
+        self.actions_by_id["toggle_sidebar"].setChecked(True)
+
+    def apply_appearance(self, theme: str, font_px: int) -> None:
+        from desktop.render import stylesheet
+
+        self._theme = theme
+        self._font_px = font_px
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        dark = is_dark(app, theme)
+        apply_theme(app, dark)
+        for name in ("system", "light", "dark"):
+            self.actions_by_id[f"theme_{name}"].setChecked(name == theme)
+        self.view.set_code_css(stylesheet(dark=False), stylesheet(dark=True))
+        self.view.set_theme(dark)
+        self.view.set_font_size(font_px)
+
+    def _restore_geometry(self) -> None:
+        geometry = self._state.value("window/geometry")
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            splitter = self._state.value("window/splitter")
+            if isinstance(splitter, QByteArray):
+                self.splitter.restoreState(splitter)
+            return
+        screen = QGuiApplication.primaryScreen().availableGeometry()
+        width = min(1200, int(screen.width() * 0.85))
+        height = min(820, int(screen.height() * 0.85))
+        self.resize(width, height)
+        self.move(screen.center().x() - width // 2, screen.center().y() - height // 2)
+
+    def _on_page_ready(self) -> None:
+        self.view.set_empty_hint(self._empty_hint())
+
+    def _empty_hint(self) -> str:
+        conn = self._connection()
+        if conn.problem:
+            return conn.problem
+        return "Type a question below and press Enter. Shift+Enter starts a new line."
+
+    def _update_model_label(self) -> None:
+        self.status.set_model(self._effective_model())
+
+    def _effective_model(self) -> str:
+        options = self._options(self._current)
+        return str(options.get("model") or self._connection().model)
+
+    # ------------------------------------------------------ conversations
+    def _refresh_list(self) -> None:
+        rows = [(c.id, c.title, c.pinned) for c in self._store.list_conversations(limit=500)]
+        self.sidebar.set_conversations(rows, self._current)
+
+    def new_conversation(self) -> None:
+        self._save_draft()
+        self._show_conversation(None)
+        self.sidebar.select(None)
+        self.composer.focus()
+
+    def open_conversation(self, conv_id: int) -> None:
+        if conv_id == self._current:
+            return
+        self._save_draft()
+        self._show_conversation(conv_id)
+
+    def _show_conversation(self, conv_id: int | None) -> None:
+        self._current = conv_id
+        self.banner.hide()
+        self.view.clear_find()
+        if conv_id is None:
+            self.view.load_turns([])
+            self.composer.set_text("")
+            self.composer.set_busy(False)
+            self.status.show_usage(None, None)
+            self.status.idle()
+            self._update_model_label()
+            return
+        turns = [self._turn_dict(m) for m in self._store.messages(conv_id)]
+        stream = self._streams.get(conv_id)
+        if stream is not None:
+            # Draw the answer in flight from its own blocks, not the last save.
+            for turn in turns:
+                if turn["id"] == stream.turn_id:
+                    turn["blocks"] = list(stream.blocks)
+                    turn["reasoning"] = list(stream.reasoning_blocks)
+                    turn["notice"] = ""
+        self.view.load_turns(turns)
+        if stream is not None and not stream.receiving:
+            self.view.start_answer(stream.turn_id, stream.model)
+        self.composer.set_text(self._store.draft(conv_id))
+        self.composer.set_busy(stream is not None)
+        self.status.show_usage(self._last_usage.get(conv_id), self._conversation_usage(conv_id))
+        if stream is None:
+            self.status.idle()
+        self._update_model_label()
+        self.sidebar.select(conv_id)
+
+    def _turn_dict(self, message: Message) -> dict[str, Any]:
+        turn: dict[str, Any] = {"id": turn_id(message.id), "role": message.role}
+        if message.role == "user":
+            turn["text"] = message.text
+            return turn
+        turn["model"] = message.model or ""
+        turn["blocks"] = [render_markdown(message.text)] if message.text else []
+        turn["reasoning"] = [render_markdown(message.reasoning)] if message.reasoning else []
+        notice, kind = self._notice_for(message.status, message.error or "")
+        turn["notice"] = notice
+        turn["noticeKind"] = kind
+        return turn
+
+    @staticmethod
+    def _notice_for(status: str, error: str) -> tuple[str, str]:
+        if status == "stopped":
+            return "Stopped.", "stopped"
+        if status == "interrupted":
+            return "This answer was interrupted when Parley closed unexpectedly.", "warn"
+        if status == "incomplete":
+            return error or "The answer was cut short.", "warn"
+        if status == "failed":
+            return error or "This answer failed.", "error"
+        return "", ""
+
+    def _conversation_usage(self, conv_id: int) -> Usage | None:
+        total: Usage | None = None
+        for message in self._store.messages(conv_id):
+            usage = to_usage(message.usage)
+            if usage is not None:
+                total = usage if total is None else total + usage
+        return total
+
+    def _step_conversation(self, step: int) -> None:
+        ids = self.sidebar.ids()
+        if not ids:
+            return
+        if self._current in ids:
+            index = (ids.index(self._current) + step) % len(ids)
+        else:
+            index = 0 if step > 0 else len(ids) - 1
+        self.open_conversation(ids[index])
+
+    def delete_conversation(self, conv_id: int | None) -> None:
+        if conv_id is None:
+            return
+        stream = self._streams.get(conv_id)
+        if stream is not None:
+            stream.stop()
+        ids = self.sidebar.ids()
+        self._store.delete_conversation(conv_id)
+        self._refresh_list()
+        if conv_id == self._current:
+            remaining = [i for i in ids if i != conv_id]
+            self._show_conversation(remaining[0] if remaining else None)
+        self.status.showMessage("Conversation deleted.", 4000)
+
+    def _toggle_sidebar(self) -> None:
+        visible = not self.sidebar.isVisible()
+        self.sidebar.setVisible(visible)
+        self.actions_by_id["toggle_sidebar"].setChecked(visible)
+
+    def _save_draft(self) -> None:
+        self._draft_timer.stop()
+        if self._current is not None:
+            self._store.save_draft(self._current, self.composer.text())
+
+    def _scroll(self, kind: str) -> None:
+        if kind == "page-up":
+            self.view.scroll_page(-1)
+        elif kind == "page-down":
+            self.view.scroll_page(+1)
+        else:
+            self.view.scroll_to_edge(kind == "end")
+
+    # --------------------------------------------------------------- send
+    def send(self, text: str) -> None:
+        text = text.strip()
+        if not text or self._current in self._streams:
+            return
+        connection = self._connection()
+        if connection.problem:
+            self.banner.show_message(connection.problem, settings=True)
+            return
+        if self._current is None:
+            conversation = self._store.create_conversation()
+            self._store.set_auto_title(conversation.id, title_from(text))
+            self._current = conversation.id
+            self._refresh_list()
+        conv_id = self._current
+        # The question is saved before anything is sent: it survives any failure.
+        message = self._store.add_user_message(conv_id, text)
+        self.composer.clear()
+        self._store.save_draft(conv_id, "")
+        self.view.add_user(turn_id(message.id), text)
+        self._start_answer(conv_id, message.id, connection)
+
+    def retry(self) -> None:
+        """Answers the last question again (after an error, a stop or a crash)."""
+        conv_id = self._current
+        if conv_id is None or conv_id in self._streams:
+            return
+        connection = self._connection()
+        if connection.problem:
+            self.banner.show_message(connection.problem, settings=True)
+            return
+        messages = self._store.messages(conv_id)
+        if not messages:
+            return
+        last = messages[-1]
+        question_id = last.id
+        if last.role == "assistant":
+            # The old answer stays reachable as an earlier version.
+            if last.parent_id is None:
+                return
+            question_id = last.parent_id
+            self.view.remove_turn(turn_id(last.id))
+        self._start_answer(conv_id, question_id, connection)
+
+    def _request_body(self, conv_id: int) -> tuple[dict[str, Any], str]:
+        options = RequestOptions(**self._options(conv_id))
+        turns = []
+        previous_id: str | None = None
+        for message in self._store.messages(conv_id):
+            if message.status == MessageStatus.STREAMING:
+                continue
+            if message.role == "user":
+                turns.append(Turn("user", message.text))
+            elif message.text and message.status in SENDABLE:
+                turns.append(Turn("assistant", message.text))
+                previous_id = message.response_id or previous_id
+        body = build_request(turns, options, previous_id)
+        return body, options.model
+
+    def _start_answer(self, conv_id: int, question_id: int, connection: Connection) -> None:
+        self.banner.hide()
+        try:
+            body, model = self._request_body(conv_id)
+        except ValueError as error:
+            self.banner.show_message(f"{error}. Open Settings to fix it.", settings=True)
+            return
+        message = self._store.start_assistant_message(question_id, model, request=body)
+        stream = AnswerStream(
+            conv_id,
+            turn_id(message.id),
+            message.id,
+            model,
+            connection.base_url,
+            connection.token,
+            body,
+            self,
+        )
+        stream.patch.connect(
+            lambda t, s, b, c=conv_id: self._if_current(c, self.view.patch, t, s, b)
+        )
+        stream.reasoning_patch.connect(
+            lambda t, s, b, c=conv_id: self._if_current(c, self.view.patch_reasoning, t, s, b)
+        )
+        stream.refusal.connect(
+            lambda t, x, c=conv_id: self._if_current(c, self.view.show_refusal, t, x)
+        )
+        stream.first_byte.connect(lambda c=conv_id: self._if_current(c, self.status.streaming))
+        stream.progress.connect(
+            lambda text, reasoning, m=message.id: self._store.update_streaming(m, text, reasoning)
+        )
+        stream.done.connect(lambda outcome, s=stream: self._on_answer_done(s, outcome))
+        self._streams[conv_id] = stream
+        self.view.start_answer(stream.turn_id, model)
+        self.composer.set_busy(True)
+        self.status.waiting()
+        stream.start()
+
+    def _if_current(self, conv_id: int, func: Callable[..., None], *args: Any) -> None:
+        if conv_id == self._current:
+            func(*args)
+
+    def stop(self) -> None:
+        stream = self._streams.get(self._current) if self._current is not None else None
+        if stream is not None:
+            stream.stop()
+
+    def _on_answer_done(self, stream: AnswerStream, outcome: AnswerOutcome) -> None:
+        conv_id = stream.conversation_id
+        self._streams.pop(conv_id, None)
+        reply = outcome.reply
+        error = outcome.failure.message if outcome.failure else ""
+        if outcome.status == "incomplete" and reply is not None:
+            reason = reply.incomplete_reason or "unknown"
+            error = cut_short_message(reason)
+        self._save_outcome(stream, outcome, error)
+        if outcome.usage is not None:
+            self._last_usage[conv_id] = outcome.usage
+        if self._closing:
+            return
+        self._refresh_list()
+        if conv_id != self._current:
+            return
+        self.composer.set_busy(False)
+        notice, kind = self._notice_for(outcome.status, error)
+        self.view.finish_answer(stream.turn_id, notice, kind)
+        self.status.show_usage(outcome.usage, self._conversation_usage(conv_id))
+        if outcome.status == "complete":
+            self.status.done(outcome.elapsed_s)
+        elif outcome.status == "incomplete":
+            self.status.done(outcome.elapsed_s, incomplete=True)
+        elif outcome.status == "stopped":
+            self.status.stopped()
+        else:
+            failure = outcome.failure
+            message = failure.message if failure else "The answer failed."
+            self.status.error("Failed")
+            self.banner.show_message(
+                message,
+                retry=True,
+                settings=bool(failure and failure.kind in {"authentication", "permissiondenied"}),
+            )
+
+    def _save_outcome(self, stream: AnswerStream, outcome: AnswerOutcome, error: str) -> None:
+        reply = outcome.reply
+        try:
+            self._store.finish_message(
+                stream.message_id,
+                MessageStatus(outcome.status),
+                text=outcome.text or outcome.refusal,
+                reasoning=outcome.reasoning,
+                usage=to_message_usage(outcome.usage),
+                model=(reply.model if reply and reply.model else stream.model),
+                response_id=reply.response_id if reply else None,
+                error=error or None,
+            )
+        except StoreError as err:
+            self.banner.show_message(err.user_message)
+            log.error("could not save the answer: %s", err)
+
+    # --------------------------------------------------------------- copy
+    def copy_last_answer(self) -> None:
+        if self._current is None:
+            return
+        for message in reversed(self._store.messages(self._current)):
+            if message.role == "assistant" and message.text:
+                QGuiApplication.clipboard().setText(message.text)
+                self.status.showMessage("Copied the last answer.", 3000)
+                return
+
+    def _copy_answer_by_turn(self, tid: str) -> None:
+        if self._current is None:
+            return
+        stream = self._streams.get(self._current)
+        if stream is not None and stream.turn_id == tid:
+            QGuiApplication.clipboard().setText(stream.text)
+            return
+        for message in self._store.messages(self._current):
+            if turn_id(message.id) == tid:
+                QGuiApplication.clipboard().setText(message.text)
+                self.status.showMessage("Copied the answer as Markdown.", 3000)
+                return
+
+    def copy_last_code(self) -> None:
+        def done(code: object) -> None:
+            if isinstance(code, str):
+                QGuiApplication.clipboard().setText(code)
+                self.status.showMessage("Copied the last code block.", 3000)
+            else:
+                self.status.showMessage("There is no code block to copy.", 3000)
+
+        self.view.last_code(done)
+
+    # --------------------------------------------------------------- close
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._closing = True
+        self._save_draft()
+        self._state.setValue("window/geometry", self.saveGeometry())
+        self._state.setValue("window/splitter", self.splitter.saveState())
+        self._state.sync()
+        for stream in list(self._streams.values()):
+            stream.stop()
+        for stream in list(self._streams.values()):
+            if not stream.join(2000):
+                log.warning("a response thread did not stop within 2 s")
+            # Save what arrived; the queued `done` will not be delivered after close.
+            self._store.finish_message(
+                stream.message_id,
+                MessageStatus.STOPPED,
+                text=stream.text,
+                reasoning=stream.reasoning_text,
+                usage=None,
+                model=stream.model,
+                response_id=None,
+                error=None,
+            )
+        self._streams.clear()
+        super().closeEvent(event)
+
+
+def title_from(text: str, limit: int = 60) -> str:
+    """A conversation's first title: the question's first line, shortened on a word."""
+    line = " ".join(text.strip().split("\n", 1)[0].split())
+    if len(line) <= limit:
+        return line
+    cut = line[:limit].rsplit(" ", 1)[0]
+    return (cut or line[:limit]) + "…"
+
+
+def cut_short_message(reason: str) -> str:
+    if reason == "max_output_tokens":
+        return (
+            "The answer was cut short because it reached the maximum output tokens; "
+            "raise the limit in Settings or ask to continue."
+        )
+    if reason == "content_filter":
+        return "The answer was cut short by the provider's content filter."
+    return f"The answer was cut short ({reason})."

@@ -1,0 +1,85 @@
+"""GUI test fixtures: the real main window against the fake Responses server.
+
+QtWebEngineWidgets must be imported before pytest-qt creates the QApplication,
+and QtWebEngine needs its sandbox off when the tests run as root.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    if "--no-sandbox" not in flags:
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox --disable-gpu".strip()
+
+from PySide6 import QtWebEngineWidgets  # noqa: F401  (must precede QApplication)
+from PySide6.QtCore import QCoreApplication, Qt
+
+QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+
+TOKEN = "test-token-5f1c9a7e-never-shown"
+
+
+@pytest.fixture
+def app_env(
+    isolated_dirs: dict[str, Path], fake_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
+    """Environment pointing Parley at the fake server with a token."""
+    monkeypatch.setenv("PARLEY_BASE_URL", fake_server.base_url)
+    monkeypatch.setenv("CLOUDFLARE_API_TOKEN", TOKEN)
+    return dict(os.environ)
+
+
+@pytest.fixture
+def make_window(
+    qtbot: Any, app_env: dict[str, str], isolated_dirs: dict[str, Path]
+) -> Iterator[Callable[..., Any]]:
+    """Builds the real main window (as `parley` does) and waits for its page."""
+    from desktop.config.secrets import SessionSecrets
+    from desktop.config.settings import Settings
+    from desktop.gui import create_main_window
+    from desktop.store import Store
+    from desktop.store.paths import default_db_path
+
+    stores: list[Any] = []
+
+    def make(environ: dict[str, str] | None = None, settings: Any = None) -> Any:
+        store = Store(default_db_path())
+        stores.append(store)
+        window = create_main_window(
+            store, settings or Settings(), SessionSecrets(), app_env if environ is None else environ
+        )
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.view.is_ready, timeout=15000)
+        return window
+
+    yield make
+    for store in stores:
+        store.close()
+
+
+def last_question(body: dict[str, Any]) -> str:
+    """The last user message of a request body (`input` is a string or a list)."""
+    items = body["input"]
+    if isinstance(items, str):
+        return items
+    return [item for item in items if item["role"] == "user"][-1]["content"]
+
+
+def run_js(qtbot: Any, view: Any, script: str, timeout: int = 5000) -> Any:
+    """Evaluates the JavaScript expression `script` in the conversation page and
+    returns its value (passed through JSON, so arrays and objects come back whole)."""
+    box: dict[str, Any] = {}
+    view.evaluate(f"JSON.stringify(({script}))", lambda value: box.setdefault("v", value))
+    qtbot.waitUntil(lambda: "v" in box, timeout=timeout)
+    raw = box["v"]
+    return json.loads(raw) if isinstance(raw, str) and raw else None

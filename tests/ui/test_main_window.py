@@ -1,0 +1,332 @@
+"""The chat window end to end in-process: real widgets, real page, real HTTP to
+the fake server, real SQLite."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+
+from tests.ui.conftest import TOKEN, last_question, run_js
+
+pytestmark = pytest.mark.gui
+
+ANSWER = (
+    "## Trains\n\nThe time is\n\n\\[ t = \\frac{d}{v_1 + v_2} \\]\n\n"
+    "so with $d = 300$ km:\n\n- first\n  - nested\n\n"
+    "```python\nprint('hello')\n```\n\nDone.\n"
+)
+
+
+def answer_text(qtbot: Any, window: Any) -> str:
+    return run_js(
+        qtbot,
+        window.view,
+        "Array.from(document.querySelectorAll('.turn.assistant'))"
+        ".map(e => e.innerText).join('\\n---\\n')",
+    )
+
+
+def wait_idle(qtbot: Any, window: Any, timeout: int = 15000) -> None:
+    qtbot.waitUntil(lambda: not window.composer.busy, timeout=timeout)
+
+
+def send(qtbot: Any, window: Any, text: str) -> None:
+    window.composer.editor.setFocus()
+    window.composer.set_text(text)
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+
+
+def test_starts_with_focus_in_composer_and_title(make_window: Any, qtbot: Any) -> None:
+    window = make_window()
+    assert window.windowTitle().startswith("Parley")
+    qtbot.waitUntil(lambda: window.focusWidget() is window.composer.editor, timeout=3000)
+    assert not window.composer.button.isEnabled()  # nothing to send yet
+
+
+def test_streamed_answer_is_rendered_with_math_and_code(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    fake_server.set_default("normal", answer=ANSWER, reasoning="Thinking about **trains**.")
+    window = make_window()
+    send(qtbot, window, "When do the trains meet?")
+    wait_idle(qtbot, window)
+    counts = run_js(
+        qtbot,
+        window.view,
+        "[document.querySelectorAll('.turn.assistant math[display=\"block\"]').length,"
+        " document.querySelectorAll('.turn.assistant .code-block').length,"
+        " document.querySelectorAll('.turn.assistant li li').length,"
+        " document.querySelectorAll('.turn.user').length,"
+        " document.querySelector('details.reasoning').hidden,"
+        " document.querySelector('.code-copy') !== null]",
+    )
+    assert counts == [1, 1, 1, 1, False, True]
+    assert "Done." in answer_text(qtbot, window)
+    body = fake_server.requests[-1].json
+    assert last_question(body) == "When do the trains meet?"
+    assert fake_server.requests[-1].headers["authorization"] == f"Bearer {TOKEN}"
+
+
+def test_usage_in_status_bar_matches_server(make_window: Any, qtbot: Any, fake_server: Any) -> None:
+    usage = {"input": 1234, "cached": 200, "output": 5678, "reasoning": 4000}
+    fake_server.set_default("normal", answer="Short answer.", usage=usage)
+    window = make_window()
+    send(qtbot, window, "Hi")
+    wait_idle(qtbot, window)
+    text = window.status.usage_label.text().replace("\u2009", "")
+    assert text == "Last: in 1234 (cached 200) · out 5678 (reasoning 4000) · total 6912"
+    assert window.status.state_label.text().startswith("Done in")
+    assert window.status.total_label.text().replace("\u2009", "") == "Conversation: 6912 tokens"
+    send(qtbot, window, "Again")
+    wait_idle(qtbot, window)
+    assert window.status.total_label.text().replace("\u2009", "") == "Conversation: 13824 tokens"
+    assert "cached" in window.status.usage_label.toolTip()
+
+
+def test_shift_enter_inserts_newline_and_enter_sends(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    fake_server.set_default("normal", answer="ok")
+    window = make_window()
+    editor = window.composer.editor
+    editor.setFocus()
+    qtbot.keyClicks(editor, "line one")
+    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(editor, "line two")
+    assert editor.toPlainText() == "line one\nline two"
+    assert fake_server.requests == []
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    wait_idle(qtbot, window)
+    assert last_question(fake_server.requests[-1].json) == "line one\nline two"
+    assert editor.toPlainText() == ""
+
+
+def test_escape_stops_before_first_byte_quickly(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    fake_server.set_default("slow", first_byte_delay=30)
+    window = make_window()
+    send(qtbot, window, "Think hard")
+    qtbot.waitUntil(lambda: window.composer.busy and bool(fake_server.requests), timeout=5000)
+    assert window.composer.button.text() == "Stop"
+    started = time.monotonic()
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Escape)
+    wait_idle(qtbot, window, timeout=2000)
+    assert time.monotonic() - started < 0.5
+    assert window.status.state_label.text() == "Stopped"
+    assert window.composer.button.text() == "Send"
+    messages = window._store.messages(window._current)
+    assert [m.role for m in messages] == ["user", "assistant"]
+    assert messages[-1].status == "stopped"
+
+
+def test_stop_mid_stream_keeps_partial_answer(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    fake_server.set_default("normal", answer="word " * 2000, delta_size=10, delta_rate=200)
+    window = make_window()
+    send(qtbot, window, "Talk")
+    qtbot.waitUntil(lambda: "word" in answer_text(qtbot, window), timeout=10000)
+    window.composer.button.click()
+    wait_idle(qtbot, window, timeout=2000)
+    saved = window._store.messages(window._current)[-1]
+    assert saved.status == "stopped"
+    assert 0 < len(saved.text) < len("word " * 2000)
+    assert "Stopped" in answer_text(qtbot, window) or window.status.state_label.text() == "Stopped"
+
+
+@pytest.mark.parametrize(
+    ("scenario", "expected", "settings_button"),
+    [
+        ("http_401", "token", True),
+        ("cf_401", "token", True),
+        ("http_403", "", True),
+        ("http_404", "", False),
+        ("http_429", "", False),
+        ("http_500", "", False),
+        ("cut", "", False),
+        ("failed", "", False),
+        ("error_event", "", False),
+        ("malformed", "", False),
+    ],
+)
+def test_errors_show_banner_and_app_stays_usable(
+    make_window: Any,
+    qtbot: Any,
+    fake_server: Any,
+    scenario: str,
+    expected: str,
+    settings_button: bool,
+) -> None:
+    fake_server.set_default(scenario, retry_after=0)
+    window = make_window()
+    send(qtbot, window, "Question that fails")
+    wait_idle(qtbot, window, timeout=20000)
+    assert window.banner.isVisible()
+    message = window.banner.label.text()
+    assert message and "Traceback" not in message and TOKEN not in message
+    assert message.count(".") >= 1
+    if expected:
+        assert expected in message.lower()
+    assert window.banner.settings.isVisible() == settings_button
+    assert window.banner.retry.isVisible()
+    # The question is kept, and the app still works.
+    messages = window._store.messages(window._current)
+    assert messages[0].text == "Question that fails"
+    fake_server.set_default("normal", answer="Recovered.")
+    window.banner.retry.click()
+    wait_idle(qtbot, window)
+    assert "Recovered." in answer_text(qtbot, window)
+    assert not window.banner.isVisible()
+
+
+def test_incomplete_answer_keeps_text_and_says_cut_short(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    fake_server.set_default("incomplete", answer="Partial text here")
+    window = make_window()
+    send(qtbot, window, "Long one")
+    wait_idle(qtbot, window)
+    text = answer_text(qtbot, window)
+    assert "Partial" in text
+    assert "cut short" in text
+    assert window._store.messages(window._current)[-1].status == "incomplete"
+
+
+def test_scrolling_up_unpins_and_shows_jump_button(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    long_answer = "\n\n".join(f"Paragraph {i} " + "text " * 30 for i in range(150))
+    fake_server.set_default("normal", answer=long_answer, delta_size=200, delta_rate=100)
+    window = make_window()
+    window.resize(900, 600)
+    send(qtbot, window, "Long")
+    qtbot.waitUntil(
+        lambda: run_js(qtbot, window.view, "document.scrollingElement.scrollHeight > 3000"),
+        timeout=15000,
+    )
+    assert run_js(qtbot, window.view, "parley.isPinned()") is True
+    run_js(qtbot, window.view, "(window.scrollTo(0, 0), true)")
+    qtbot.waitUntil(
+        lambda: run_js(qtbot, window.view, "!document.getElementById('jump').hidden"),
+        timeout=10000,
+    )
+    assert run_js(qtbot, window.view, "document.scrollingElement.scrollTop") < 100
+    wait_idle(qtbot, window, timeout=30000)
+    assert run_js(qtbot, window.view, "document.scrollingElement.scrollTop") < 100
+    run_js(qtbot, window.view, "(document.getElementById('jump').click(), true)")
+    assert run_js(qtbot, window.view, "parley.isPinned()") is True
+
+
+class _UrlCatcher(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url.toString())
+
+
+def test_link_click_opens_browser_not_page(make_window: Any, qtbot: Any, fake_server: Any) -> None:
+    fake_server.set_default("normal", answer="See [the docs](https://example.com/docs).")
+    catcher = _UrlCatcher()
+    QDesktopServices.setUrlHandler("https", catcher, "open")
+    try:
+        window = make_window()
+        home = window.view.url().toString()
+        send(qtbot, window, "Link please")
+        wait_idle(qtbot, window)
+        run_js(qtbot, window.view, "(document.querySelector('.answer a').click(), true)")
+        qtbot.waitUntil(lambda: catcher.urls == ["https://example.com/docs"], timeout=5000)
+        assert window.view.url().toString() == home
+        assert run_js(qtbot, window.view, "location.href") == home
+    finally:
+        QDesktopServices.unsetUrlHandler("https")
+
+
+HOSTILE = (
+    '<script>document.title="pwned"; window.__pwned = 1;</script>\n\n'
+    '<img src=x onerror="window.__pwned=2">\n\n'
+    "[click](javascript:window.__pwned=3)\n\n"
+    '<a href="javascript:window.__pwned=4">raw</a> <svg onload="window.__pwned=5"></svg>\n\n'
+    "![x](https://example.com/x.png)\n"
+)
+
+
+def test_hostile_answer_runs_nothing(make_window: Any, qtbot: Any, fake_server: Any) -> None:
+    fake_server.set_default("normal", answer=HOSTILE)
+    catcher = _UrlCatcher()
+    QDesktopServices.setUrlHandler("https", catcher, "open")
+    window = make_window()
+    title = run_js(qtbot, window.view, "document.title")
+    send(qtbot, window, "Be evil")
+    wait_idle(qtbot, window)
+    run_js(
+        qtbot,
+        window.view,
+        "(document.querySelectorAll('.answer a').forEach(a => a.click()), true)",
+    )
+    qtbot.wait(300)
+    assert run_js(qtbot, window.view, "document.title") == title
+    assert run_js(qtbot, window.view, "typeof window.__pwned") == "undefined"
+    assert (
+        run_js(
+            qtbot,
+            window.view,
+            "document.querySelectorAll('.answer script, .answer img, .answer svg').length",
+        )
+        == 0
+    )
+    assert "<script>" in answer_text(qtbot, window)  # shown as text
+    QDesktopServices.unsetUrlHandler("https")
+    assert all(url.startswith("https://") for url in catcher.urls)
+
+
+def test_screenshots_light_and_dark(
+    make_window: Any, qtbot: Any, fake_server: Any, tmp_path: Path
+) -> None:
+    fake_server.set_default("normal", answer=ANSWER, reasoning="Considering the relative speed.")
+    window = make_window()
+    window.resize(1100, 760)
+    send(qtbot, window, "Two trains leave 300 km apart at 60 and 90 km/h. When do they meet?")
+    wait_idle(qtbot, window)
+    for theme in ("light", "dark"):
+        window.apply_appearance(theme, 15)
+        qtbot.wait(400)
+        path = tmp_path / f"conversation-{theme}.png"
+        assert window.grab().save(str(path))
+        assert path.stat().st_size > 10_000
+    dark = run_js(qtbot, window.view, "document.body.className")
+    assert dark == "dark"
+
+
+def test_without_connection_the_window_says_what_to_set(
+    make_window: Any, qtbot: Any, isolated_dirs: dict[str, Path]
+) -> None:
+    window = make_window(environ={})
+    send(qtbot, window, "Hello?")
+    assert window.banner.isVisible()
+    assert "Settings" in window.banner.label.text()
+    assert window.banner.settings.isVisible()
+    assert window.composer.text() == "Hello?"  # nothing lost
+
+
+def test_close_while_streaming_cancels_cleanly(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    fake_server.set_default("slow", first_byte_delay=30)
+    window = make_window()
+    send(qtbot, window, "Never mind")
+    qtbot.waitUntil(lambda: bool(fake_server.requests), timeout=5000)
+    stream = next(iter(window._streams.values()))
+    started = time.monotonic()
+    window.close()
+    assert time.monotonic() - started < 2.5
+    assert stream._handle.thread.isFinished()
+    assert window._store.messages(window._current)[-1].status == "stopped"
