@@ -75,9 +75,23 @@ FRAGMENTS = [
     "\r\n",
     "x^",
     "\\frac{1}{",
+    # Unfinished lines: a block boundary may look different once the line completes.
+    "|---|---",
+    "| a | b",
+    "|-",
+    ":",
+    "```",
+    "$$",
+    "\\[",
+    "#",
+    "-",
+    "1.",
+    ">",
+    "===",
 ]
 
-markdown_text = st.lists(st.sampled_from(FRAGMENTS), max_size=30).map("".join)
+fragment_lists = st.lists(st.sampled_from(FRAGMENTS), max_size=30)
+markdown_text = fragment_lists.map("".join)
 mixed_text = st.lists(
     st.one_of(st.sampled_from(FRAGMENTS), st.text(alphabet="$\\[]()`*_-#>|\n x1{}^&<", max_size=8)),
     max_size=25,

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.render import StreamingRenderer, apply_patch, render_markdown
-from tests.render.strategies import markdown_text, mixed_text
+from tests.render.strategies import fragment_lists, markdown_text, mixed_text
 
 ALLOWED_TAGS = {
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "hr", "br",
@@ -51,9 +51,9 @@ class SafetyChecker(HTMLParser):
                 self.problems.append(f"style on {tag}")
             if name == "href" and not (value or "").startswith(("http://", "https://", "mailto:")):
                 self.problems.append(f"href {value}")
-            if value and re.match(r"\s*(javascript|vbscript|data):", value, re.I):
-                if name != "data-latex":
-                    self.problems.append(f"{name}={value}")
+            scheme = re.match(r"\s*(javascript|vbscript|data):", value or "", re.I)
+            if scheme and name != "data-latex":
+                self.problems.append(f"{name}={value}")
 
 
 def assert_safe(html: str) -> None:
@@ -89,8 +89,26 @@ def test_streaming_equals_one_shot(data: st.DataObject, text: str) -> None:
     assert html == render_markdown(text)
 
 
+@settings(max_examples=600, deadline=None)
+@given(fragment_lists)
+def test_streaming_fragment_by_fragment_equals_one_shot(fragments: list[str]) -> None:
+    """Deltas that end exactly where a fragment ends: the adversarial case where a
+    line looks like one block now and turns into another with the next delta."""
+    text = "".join(fragments)
+    cuts = [sum(len(f) for f in fragments[:i]) for i in range(1, len(fragments))]
+    html, _ = stream(text, cuts)
+    assert html == render_markdown(text)
+
+
 @settings(max_examples=300, deadline=None)
 @given(mixed_text)
 def test_streaming_char_by_char_equals_one_shot(text: str) -> None:
     html, _ = stream(text, list(range(len(text))))
+    assert html == render_markdown(text)
+
+
+def test_table_delimiter_row_broken_after_sealing_point() -> None:
+    """A delimiter row that stops being one must not leave a sealed paragraph behind."""
+    text = "x\n| a | b |\n|---|---|x\n\nend\n"
+    html, _ = stream(text, [len("x\n| a | b |\n|---|---|")])
     assert html == render_markdown(text)

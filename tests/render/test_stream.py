@@ -1,0 +1,84 @@
+"""The streaming renderer: sealed blocks are never re-rendered, patches only move
+forward, and unfinished fences and math look sensible while the answer streams."""
+
+from __future__ import annotations
+
+from desktop.render import Patch, StreamingRenderer, apply_patch, render_markdown
+
+
+def feed_all(renderer: StreamingRenderer, text: str, size: int) -> list[Patch]:
+    return [renderer.feed(text[i : i + size]) for i in range(0, len(text), size)]
+
+
+def test_feed_never_rerenders_sealed_blocks() -> None:
+    paragraphs = "".join(f"Paragraph {n} with $x_{n}$ and **bold**.\n\n" for n in range(200))
+    renderer = StreamingRenderer()
+    view: list[str] = []
+    sealed_before = 0
+    max_renders_per_feed = 0
+    for i in range(0, len(paragraphs), 7):
+        renders_before = renderer.renders
+        patch = renderer.feed(paragraphs[i : i + 7])
+        max_renders_per_feed = max(max_renders_per_feed, renderer.renders - renders_before)
+        assert patch.start >= sealed_before
+        sealed_before = renderer.sealed_count
+        view = apply_patch(view, patch)
+    view = apply_patch(view, renderer.finish())
+    assert renderer.sealed_count >= 190
+    # Each feed renders only the open tail (at most the last couple of blocks).
+    assert max_renders_per_feed <= 3
+    assert "".join(view) == render_markdown(paragraphs)
+
+
+def test_patch_fields() -> None:
+    patch = StreamingRenderer().feed("# Title\n")
+    assert patch.start == 0
+    assert patch.blocks == ["<h1>Title</h1>\n"]
+
+
+def test_unterminated_fence_renders_as_code_while_streaming() -> None:
+    renderer = StreamingRenderer()
+    view = apply_patch([], renderer.feed("```python\nx = 1 < 2\n"))
+    assert '<div class="code-block" data-lang="python">' in "".join(view)
+    assert "&lt;" in "".join(view)
+
+
+def test_unterminated_display_math_is_text_until_closed() -> None:
+    renderer = StreamingRenderer()
+    view = apply_patch([], renderer.feed("Then\n\\[\n\\frac{a}{"))
+    html = "".join(view)
+    assert "math-error" not in html and "<math" not in html
+    assert '<p class="math-pending">\\[\n\\frac{a}{</p>' in html
+    view = apply_patch(view, renderer.feed("b}\n\\]\n"))
+    assert '<div class="math-display"' in "".join(view)
+
+
+def test_unterminated_inline_math_is_text_until_closed() -> None:
+    renderer = StreamingRenderer()
+    view = apply_patch([], renderer.feed("so \\(\\frac{a}{b}"))
+    assert "\\(\\frac{a}{b}" in "".join(view)
+    assert "math-error" not in "".join(view)
+    view = apply_patch(view, renderer.feed("\\) ok"))
+    assert "<mfrac>" in "".join(view)
+
+
+def test_reference_definition_rerenders_everything_on_finish() -> None:
+    text = "See [the docs][d].\n\nMore text.\n\nAnd more.\n\n[d]: https://example.com\n"
+    renderer = StreamingRenderer()
+    view: list[str] = []
+    for patch in feed_all(renderer, text, 5):
+        view = apply_patch(view, patch)
+    final = renderer.finish()
+    assert final.start == 0
+    view = apply_patch(view, final)
+    assert "".join(view) == render_markdown(text)
+    assert 'href="https://example.com"' in "".join(view)
+
+
+def test_crlf_split_across_deltas() -> None:
+    renderer = StreamingRenderer()
+    view: list[str] = []
+    for delta in ["# A\r", "\nb\r", "\n\r\n- c\r\n"]:
+        view = apply_patch(view, renderer.feed(delta))
+    view = apply_patch(view, renderer.finish())
+    assert "".join(view) == render_markdown("# A\r\nb\r\n\r\n- c\r\n")
