@@ -28,9 +28,12 @@ ACTIVE_PATH = """WITH RECURSIVE path(id, depth) AS (
         JOIN messages AS c ON c.parent_id = path.id AND c.active = 1
 )"""
 
-TAIL = f"""{ACTIVE_PATH}
-SELECT {MESSAGE_COLUMNS} FROM path JOIN messages AS m ON m.id = path.id
-ORDER BY path.depth DESC LIMIT :limit"""
+# The limit is applied to the bare path first, so the per-row version counts
+# are computed only for the rows returned.
+TAIL = f"""{ACTIVE_PATH}, tail(id, depth) AS (
+    SELECT id, depth FROM path ORDER BY depth DESC LIMIT :limit)
+SELECT {MESSAGE_COLUMNS} FROM tail JOIN messages AS m ON m.id = tail.id
+ORDER BY tail.depth DESC"""
 
 LAST_ON_PATH = f"{ACTIVE_PATH} SELECT id FROM path ORDER BY depth DESC LIMIT 1"
 
