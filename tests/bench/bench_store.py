@@ -18,13 +18,14 @@ from desktop.store import Store
 CONVERSATIONS = 10_000
 MESSAGES = 200_000
 BIG = 1_000  # messages in the one long conversation
-WORDS = (
+VOCABULARY = (
     "the of and to in is that for it as with was on be by this are or from at python "
     "function error table query model answer question value string list number file "
     "server request response token stream thread window widget render markdown math "
     "équation café naïve résumé Zürich integral matrix vector docker kubernetes rust "
     "memory cache index database sqlite search budget latency performance benchmark"
-).split()
+)
+WORDS = VOCABULARY.split()
 QUERIES = [
     "python", "error", "the", "databa", "cafe", "zurich matrix", "stream thread",
     "render markdown", "kube", "integral", "résumé", "token", "widget window",
