@@ -66,7 +66,7 @@ class Scenario:
     envelope: str = "openai"  # or "cloudflare"
     retry_after: str | None = None
     crlf: bool = False
-    split_bytes: int | None = None  # write the body in pieces of this many bytes
+    split_bytes: int | None = None  # write each delta's text in pieces of this many bytes
     noise: bool = False  # SSE comments and unknown event types between events
     skip_deltas: bool = False  # send only the .done events (servers that skip deltas)
     cut_after: int = 3  # text deltas before the connection is cut (kind "cut")
@@ -404,11 +404,11 @@ def _stream_writes(scenario: Scenario, request_body: Any) -> Iterator[Write]:
         if scenario.noise:
             noise = _NOISE.replace(b"\n", b"\r\n") if scenario.crlf else _NOISE
             data = noise + data
-        if scenario.split_bytes:
-            for i in range(0, len(data), scenario.split_bytes):
-                # A tiny pause makes each piece its own TCP segment, so the client
-                # really sees bytes split inside a UTF-8 character.
-                yield Write(data[i : i + scenario.split_bytes], 0.0005)
+        if scenario.split_bytes and is_delta:
+            if buffer:
+                yield Write(bytes(buffer))
+                buffer.clear()
+            yield from _split_inside_delta(data, payload, scenario.split_bytes)
         elif delay and is_delta:
             if buffer:
                 yield Write(bytes(buffer))
@@ -421,3 +421,19 @@ def _stream_writes(scenario: Scenario, request_body: Any) -> Iterator[Write]:
                 buffer.clear()
     if buffer:
         yield Write(bytes(buffer))
+
+
+def _split_inside_delta(data: bytes, payload: dict[str, Any], size: int) -> Iterator[Write]:
+    """Write the delta's own bytes in `size`-byte pieces, so cuts fall inside characters."""
+    text = json.dumps(payload.get("delta", ""), ensure_ascii=False).encode()
+    start = data.find(text)
+    if start < 0:
+        yield Write(data)
+        return
+    end = start + len(text)
+    yield Write(data[:start])
+    for i in range(start, end, size):
+        # A tiny pause makes each piece its own TCP segment, so the client really
+        # receives a UTF-8 character in two reads.
+        yield Write(data[i : min(i + size, end)], 0.0005)
+    yield Write(data[end:], 0.0005)
