@@ -51,27 +51,47 @@ class InlineMessage(QLabel):
         self.setAccessibleName(text or "")
 
 
+def _out_of_range(spin: QSpinBox | QDoubleSpinBox, text: str) -> bool:
+    cleaned = text.replace(spin.locale().groupSeparator(), "").strip()
+    cleaned = cleaned.replace(spin.locale().decimalPoint(), ".")
+    try:
+        number = float(cleaned)
+    except ValueError:
+        return False
+    return not spin.minimum() <= number <= spin.maximum()
+
+
+def _report(spin: QSpinBox | QDoubleSpinBox, result: object, text: str) -> None:
+    """Tell the field about input the spin box refuses (invalid keystrokes, or a
+    number outside the range that Qt would silently undo) and input it accepts."""
+    state = result[0] if isinstance(result, tuple) else result
+    if state == QValidator.State.Invalid or (
+        state == QValidator.State.Intermediate and _out_of_range(spin, text)
+    ):
+        spin.refused.emit(text)  # type: ignore[union-attr]
+    elif state == QValidator.State.Acceptable:
+        spin.accepted_text.emit()  # type: ignore[union-attr]
+
+
 class _RefusingDoubleSpin(QDoubleSpinBox):
-    """A spin box that says when it refused a keystroke instead of staying silent."""
+    """A spin box that says when it refused input instead of staying silent."""
 
     refused = Signal(str)
+    accepted_text = Signal()
 
     def validate(self, text: str, pos: int) -> object:
         result = super().validate(text, pos)
-        state = result[0] if isinstance(result, tuple) else result
-        if state == QValidator.State.Invalid:
-            self.refused.emit(text)
+        _report(self, result, text)
         return result
 
 
 class _RefusingSpin(QSpinBox):
     refused = Signal(str)
+    accepted_text = Signal()
 
     def validate(self, text: str, pos: int) -> object:
         result = super().validate(text, pos)
-        state = result[0] if isinstance(result, tuple) else result
-        if state == QValidator.State.Invalid:
-            self.refused.emit(text)
+        _report(self, result, text)
         return result
 
 
@@ -281,6 +301,7 @@ class NumberField(Field):
         describe(self.spin, s)
         self.spin.valueChanged.connect(self._spin_changed)
         self.spin.refused.connect(self._refused)
+        self.spin.accepted_text.connect(lambda: self._set_error(None))
         self.row.addWidget(self.spin)
         if self.slider is None:
             self.row.addStretch(1)
