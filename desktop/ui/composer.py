@@ -164,6 +164,8 @@ class Composer(QFrame):
             + int(doc.documentMargin() * 2)
             + margins.top()
             + margins.bottom()
+            + 2 * self.editor.frameWidth()
+            + 6
         )
         self.editor.setFixedHeight(height)
 

@@ -198,11 +198,12 @@ class ConversationView(QWebEngineView):
 
     # ------------------------------------------------------------ appearance
     def set_theme(self, dark: bool) -> None:
-        self.page().setBackgroundColor(self.palette().window().color())
-        self.call("setTheme", "dark" if dark else "light")
+        """Switches the page palette and the renderer's code and math colours."""
+        from desktop.render import stylesheet
 
-    def set_code_css(self, light: str, dark: str) -> None:
-        self.call("setCodeCss", light, dark)
+        self.page().setBackgroundColor(self.palette().base().color())
+        self.call("setTheme", "dark" if dark else "light")
+        self.call("setRenderCss", stylesheet(dark=dark))
 
     def set_font_size(self, px: int) -> None:
         self.call("setFontSize", px)

@@ -197,8 +197,6 @@ class MainWindow(QMainWindow):
         self.actions_by_id["toggle_sidebar"].setChecked(True)
 
     def apply_appearance(self, theme: str, font_px: int) -> None:
-        from desktop.render import stylesheet
-
         self._theme = theme
         self._font_px = font_px
         app = QApplication.instance()
@@ -207,7 +205,6 @@ class MainWindow(QMainWindow):
         apply_theme(app, dark)
         for name in ("system", "light", "dark"):
             self.actions_by_id[f"theme_{name}"].setChecked(name == theme)
-        self.view.set_code_css(stylesheet(dark=False), stylesheet(dark=True))
         self.view.set_theme(dark)
         self.view.set_font_size(font_px)
 

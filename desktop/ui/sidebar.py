@@ -30,7 +30,7 @@ class Sidebar(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sidebar")
-        self.new_button = QPushButton("＋  New chat", self)
+        self.new_button = QPushButton("+  New chat", self)
         self.new_button.setObjectName("newChat")
         self.new_button.setAccessibleName("New chat")
         self.new_button.setToolTip("Start a new conversation (Ctrl+N)")

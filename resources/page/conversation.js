@@ -122,10 +122,7 @@
   const api = {
     setTheme: function (name) { document.body.className = name === "dark" ? "dark" : "light"; },
     setFontSize: function (px) { document.documentElement.style.setProperty("--font-size", px + "px"); },
-    setCodeCss: function (light, dark) {
-      document.getElementById("code-light").textContent = light;
-      document.getElementById("code-dark").textContent = dark;
-    },
+    setRenderCss: function (css) { document.getElementById("render-css").textContent = css; },
     setEmptyHint: function (text) { document.getElementById("empty-hint").textContent = text; },
     clear: function () { main.replaceChildren(); pinned = true; jump.hidden = true; updateEmpty(); },
     load: function (turns) {
