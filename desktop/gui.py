@@ -52,28 +52,48 @@ def _install_excepthook() -> None:
 
 
 def create_main_window(
-    store: Store, settings: Settings, secrets: SecretStore, environ: Mapping[str, str]
+    store: Store,
+    settings: Settings,
+    secrets: SecretStore,
+    environ: Mapping[str, str],
+    *,
+    first_run_dialog: bool = True,
 ) -> MainWindow:
     """The window wired to its collaborators (also used by the GUI tests)."""
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, QTimer
 
     from desktop.config.connection import request_options, resolve_connection
     from desktop.config.settings import config_dir
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.settings.conversation_panel import ConversationSettingsPanel
+    from desktop.ui.settings_flow import SecretsHolder, SettingsFlow
+
+    holder = SecretsHolder(secrets)
 
     def options(conv_id: int | None) -> dict[str, object]:
         overrides = store.conversation_settings(conv_id) if conv_id is not None else {}
         return request_options(settings, overrides)
 
     state = QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
-    return MainWindow(
+    window = MainWindow(
         store,
-        lambda: resolve_connection(settings, secrets, environ),
+        lambda: resolve_connection(settings, holder.store, environ),
         options,
         state,
         theme=settings.get("theme"),
         font_px=settings.get("font_size"),
+        panel=ConversationSettingsPanel(settings),
     )
+
+    def applied() -> None:
+        window.apply_appearance(settings.get("theme"), settings.get("font_size"))
+        window.connection_changed()
+
+    flow = SettingsFlow(window, settings, holder, environ, applied)
+    window.settings_flow = flow
+    if first_run_dialog and resolve_connection(settings, holder.store, environ).problem:
+        QTimer.singleShot(0, flow.open)
+    return window
 
 
 def run_gui(args: list[str]) -> int:

@@ -102,6 +102,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Delete this conversation (Delete in the list)",
     ),
     ActionSpec("retry", "&Retry", "Conversation", (), "Send the last question again"),
+    ActionSpec(
+        "conversation_settings",
+        "Conversation &Settings",
+        "Conversation",
+        ("Ctrl+Shift+,",),
+        "Model and parameters for this conversation only",
+    ),
 )
 
 

@@ -16,7 +16,9 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
+    QDockWidget,
     QMainWindow,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
         state: QSettings,
         theme: str = "system",
         font_px: int = 15,
+        panel: Any = None,
     ) -> None:
         super().__init__()
         self._store = store
@@ -99,6 +102,8 @@ class MainWindow(QMainWindow):
         self._streams: dict[int, AnswerStream] = {}
         self._last_usage: dict[int, Usage] = {}
         self._closing = False
+        self._pending_overrides: dict[str, Any] = {}
+        self.settings_flow: Any = None
         self.setWindowTitle(APP_NAME)
         self.setObjectName("mainWindow")
 
@@ -130,6 +135,19 @@ class MainWindow(QMainWindow):
         self.splitter.setCollapsible(1, False)
         self.splitter.setSizes([250, 950])
         self.setCentralWidget(self.splitter)
+
+        # Per-conversation model and parameters, in a dock at the right.
+        self.panel = panel
+        self.panel_dock = QDockWidget("This conversation", self)
+        self.panel_dock.setObjectName("conversationSettingsDock")
+        if panel is not None:
+            scroller = QScrollArea(self.panel_dock)
+            scroller.setWidgetResizable(True)
+            scroller.setWidget(panel)
+            self.panel_dock.setWidget(scroller)
+            panel.changed.connect(self._overrides_changed)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.panel_dock)
+        self.panel_dock.hide()
 
         self.actions_by_id = build_actions(self, self._handlers())
         self._build_menus()
@@ -186,6 +204,7 @@ class MainWindow(QMainWindow):
             "next_conversation": lambda: self._step_conversation(+1),
             "delete_conversation": lambda: self.delete_conversation(self._current),
             "retry": self.retry,
+            "conversation_settings": self._toggle_panel,
         }
 
     def _build_menus(self) -> None:
@@ -234,6 +253,8 @@ class MainWindow(QMainWindow):
         self.status.set_model(self._effective_model())
 
     def _effective_model(self) -> str:
+        if self._current is None and self._pending_overrides.get("model"):
+            return str(self._pending_overrides["model"])
         options = self._options(self._current)
         return str(options.get("model") or self._connection().model)
 
@@ -258,6 +279,7 @@ class MainWindow(QMainWindow):
         self._current = conv_id
         self.banner.hide()
         self.view.clear_find()
+        self._load_overrides(conv_id)
         if conv_id is None:
             self.view.load_turns([])
             self.composer.set_text("")
@@ -343,6 +365,38 @@ class MainWindow(QMainWindow):
             self._show_conversation(remaining[0] if remaining else None)
         self.status.showMessage("Conversation deleted.", 4000)
 
+    def _toggle_panel(self) -> None:
+        visible = not self.panel_dock.isVisible()
+        self.panel_dock.setVisible(visible)
+        if visible and self.panel is not None:
+            self.panel.setFocus()
+
+    def _load_overrides(self, conv_id: int | None) -> None:
+        if self.panel is None:
+            return
+        self.panel.refresh_globals()
+        if conv_id is None:
+            self.panel.set_overrides(self._pending_overrides)
+        else:
+            self.panel.set_overrides(self._store.conversation_settings(conv_id))
+
+    def _overrides_changed(self) -> None:
+        overrides = self.panel.overrides()
+        if self._current is None:
+            self._pending_overrides = overrides
+        else:
+            self._store.set_conversation_settings(self._current, overrides)
+        self._update_model_label()
+
+    def connection_changed(self) -> None:
+        """Settings changed: refresh what depends on the connection and globals."""
+        if self.panel is not None:
+            self.panel.refresh_globals()
+        self._update_model_label()
+        self.view.set_empty_hint(self._empty_hint())
+        if not self._connection().problem and self.banner.settings.isVisible():
+            self.banner.hide()
+
     def _toggle_sidebar(self) -> None:
         visible = not self.sidebar.isVisible()
         self.sidebar.setVisible(visible)
@@ -371,7 +425,8 @@ class MainWindow(QMainWindow):
             self.banner.show_message(connection.problem, settings=True)
             return
         if self._current is None:
-            conversation = self._store.create_conversation()
+            conversation = self._store.create_conversation(settings=self._pending_overrides)
+            self._pending_overrides = {}
             self._store.set_auto_title(conversation.id, title_from(text))
             self._current = conversation.id
             self._refresh_list()

@@ -50,11 +50,17 @@ def make_window(
 
     stores: list[Any] = []
 
-    def make(environ: dict[str, str] | None = None, settings: Any = None) -> Any:
+    def make(
+        environ: dict[str, str] | None = None, settings: Any = None, first_run: bool = False
+    ) -> Any:
         store = Store(default_db_path())
         stores.append(store)
         window = create_main_window(
-            store, settings or Settings(), SessionSecrets(), app_env if environ is None else environ
+            store,
+            settings or Settings(),
+            SessionSecrets(),
+            app_env if environ is None else environ,
+            first_run_dialog=first_run,
         )
         qtbot.addWidget(window)
         window.show()

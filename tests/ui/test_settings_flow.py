@@ -1,0 +1,62 @@
+"""The settings dialog as the window uses it: first start, connection test on a
+worker thread, and per-conversation overrides reaching the request body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.ui.conftest import TOKEN, last_question
+
+pytestmark = pytest.mark.gui
+
+
+def test_first_start_without_token_opens_settings(qtbot: Any, make_window: Any) -> None:
+    window = make_window(environ={}, first_run=True)
+    qtbot.waitUntil(lambda: window.settings_flow.dialog is not None, timeout=3000)
+    dialog = window.settings_flow.dialog
+    assert dialog.isVisible()
+    assert dialog.windowTitle() == "Parley Settings"
+    dialog.reject()
+
+
+def test_connection_test_runs_on_worker_and_reports(
+    qtbot: Any, make_window: Any, fake_server: Any
+) -> None:
+    window = make_window()
+    dialog = window.settings_flow.open()
+    fake_server.set_default("nonstream", answer="OK")
+    with qtbot.waitSignal(dialog.test_requested, timeout=3000):
+        dialog.connection.test_button.click()
+    qtbot.waitUntil(lambda: "Connected" in dialog.connection.test_result.text(), timeout=10000)
+    sent = fake_server.requests[-1]
+    assert sent.headers["authorization"] == f"Bearer {TOKEN}"
+    assert sent.json["max_output_tokens"] == 16
+    fake_server.set_default("http_401")
+    dialog.connection.test_button.click()
+    qtbot.waitUntil(lambda: "token" in dialog.connection.test_result.text().lower(), timeout=10000)
+    assert TOKEN not in dialog.connection.test_result.text()
+    dialog.reject()
+
+
+def test_conversation_override_wins_over_global(
+    qtbot: Any, make_window: Any, fake_server: Any
+) -> None:
+    window = make_window()
+    store = window._store
+    fake_server.set_default("normal", answer="fine")
+    window.actions_by_id["conversation_settings"].trigger()
+    assert window.panel_dock.isVisible()
+    panel = window.panel
+    panel.boxes["model"].setChecked(True)
+    panel.fields["model"].set_value("gpt-5.4")
+    window.composer.set_text("Which model?")
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.composer.busy and bool(fake_server.requests), timeout=10000)
+    body = fake_server.requests[-1].json
+    assert body["model"] == "gpt-5.4"
+    assert last_question(body) == "Which model?"
+    assert store.conversation_settings(window._current)["model"] == "gpt-5.4"
+    assert window.status.model_label.text() == "gpt-5.4"
