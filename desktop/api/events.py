@@ -170,11 +170,26 @@ class _Parts:
             missing = self.append(key, full)
         else:
             missing = full[len(had) :] if full.startswith(had) else ""
-            self.parts[key] = [full]
+            part = self.parts[key]
+            part[:] = [full]  # in place: the accumulator's hot path may hold this list
         return missing
 
     def text(self) -> str:
         return self.separator.join("".join(p) for p in self.parts.values())
+
+
+_decoder = json.JSONDecoder()
+
+
+def _loads(data: str) -> Any:
+    # raw_decode skips json.loads's two whitespace regex passes; SSE data lines never
+    # start with whitespace (httpx-sse strips the one space after "data:").
+    if data[0].isspace():
+        return json.loads(data)
+    obj, end = _decoder.raw_decode(data)
+    if end != len(data) and data[end:].strip():
+        raise ValueError("extra data after JSON value")
+    return obj
 
 
 def _key(payload: Mapping[str, Any], index: str) -> tuple[int, int]:
@@ -199,6 +214,8 @@ class ReplyAccumulator:
         self._response_id: str | None = None
         self._model: str | None = None
         self._started = False
+        self._hot_where: tuple[Any, Any] | None = None
+        self._hot_part: list[str] | None = None
         self.finished = False  # a completed/incomplete event arrived
 
     def snapshot(self) -> Reply:
@@ -218,24 +235,34 @@ class ReplyAccumulator:
         if not data or data == "[DONE]":
             return _NONE
         try:
-            payload = json.loads(data)
+            payload = _loads(data)
         except ValueError as exc:
             raise MalformedResponseError(
                 detail=f"invalid JSON in {event!r} event", partial=self.snapshot()
             ) from exc
-        if not isinstance(payload, dict):
+        if type(payload) is not dict:
             raise MalformedResponseError(
                 detail=f"{event!r} event is not a JSON object", partial=self.snapshot()
             )
         # The `type` field is authoritative; the SSE `event:` line is only a hint, and
         # some local servers send `data:` lines alone.
         kind = payload.get("type")
-        return self.feed(kind if isinstance(kind, str) else event, payload)
+        return self.feed(kind if type(kind) is str else event, payload)
 
     def feed(self, kind: str, payload: Mapping[str, Any]) -> Events:
         """Feed one parsed event; return the typed events it produces (often none)."""
-        if kind == "response.output_text.delta":  # the hot path: keep it first and short
-            return (TextDelta(self._text.append(_key(payload, "content_index"), _delta(payload))),)
+        if kind == "response.output_text.delta":
+            # The hot path (tens of thousands per answer): a delta for the same part as
+            # the previous one is appended without re-deriving its key.
+            delta = payload.get("delta")
+            where = (payload.get("output_index"), payload.get("content_index"))
+            if where == self._hot_where and type(delta) is str and self._hot_part is not None:
+                self._hot_part.append(delta)
+                return (TextDelta(delta),)
+            key = _key(payload, "content_index")
+            shown = self._text.append(key, _delta(payload))
+            self._hot_where, self._hot_part = where, self._text.parts[key]
+            return (TextDelta(shown),)
         handler = _HANDLERS.get(kind)
         return handler(self, payload) if handler is not None else _NONE
 

@@ -17,7 +17,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from tests.fakeserver.scenarios import HTTP_REASONS, Scenario, Script, build_script, preset
+from tests.fakeserver.scenarios import (
+    HTTP_REASONS,
+    Scenario,
+    Script,
+    Write,
+    build_script,
+    preset,
+)
 
 SCENARIO_MARKER = "[[scenario:"
 
@@ -91,6 +98,7 @@ class FakeResponsesServer:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._scripted: dict[tuple[str, bytes], list[Write]] = {}
 
     # -- life cycle ---------------------------------------------------------------------
     def start(self, port: int = 0) -> FakeResponsesServer:
@@ -217,6 +225,8 @@ class FakeResponsesServer:
         scenario = self._pick(request.json)
         request.scenario = scenario
         script = build_script(scenario, request.json)
+        if script.chunked and not scenario.delta_rate and not scenario.split_bytes:
+            script.writes = iter(self._prepared(scenario, request.raw_body, script))
         if script.first_byte_delay and await _hangs_up_within(reader, script.first_byte_delay):
             request.client_disconnected = True
             return False
@@ -226,6 +236,19 @@ class FakeResponsesServer:
             request.client_disconnected = True
             return False
         return not script.chunked
+
+    def _prepared(self, scenario: Scenario, raw_body: bytes, script: Script) -> list[Write]:
+        """The writes of an undelayed answer, scripted once per scenario and request.
+
+        Benchmarks repeat one huge answer; scripting it costs more than sending it, and
+        the client should be measured against a server that keeps up.
+        """
+        key = (repr(scenario), raw_body)
+        if key not in self._scripted:
+            if len(self._scripted) >= 4:
+                self._scripted.clear()
+            self._scripted[key] = list(script.writes)
+        return self._scripted[key]
 
     async def _send(self, script: Script, writer: asyncio.StreamWriter) -> None:
         if not script.chunked:
