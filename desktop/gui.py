@@ -102,6 +102,9 @@ def run_gui(args: list[str]) -> int:
 
     log_file = setup_logging()
     _install_excepthook()
+    from desktop.qtfix import guard_emit_refcount_bug
+
+    guard_emit_refcount_bug()
     # QtWebEngineWidgets must be imported before the QApplication exists.
     from PySide6 import QtWebEngineWidgets  # noqa: F401
     from PySide6.QtCore import QCoreApplication, Qt

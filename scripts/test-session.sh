@@ -14,10 +14,11 @@ cleanup() {
 trap cleanup EXIT
 
 # The keyring daemon keeps its files under XDG_DATA_HOME: give it a throwaway one.
+# A non-empty password makes it create (and unlock) a login keyring to store into.
 mkdir -p "$RUN_DIR/keyring-data" "$RUN_DIR/runtime"
 chmod 700 "$RUN_DIR/runtime"
 export XDG_RUNTIME_DIR="$RUN_DIR/runtime"
-eval "$(printf '' | XDG_DATA_HOME="$RUN_DIR/keyring-data" \
+eval "$(printf 'parley-test' | XDG_DATA_HOME="$RUN_DIR/keyring-data" \
     gnome-keyring-daemon --unlock --components=secrets --daemonize)"
 export GNOME_KEYRING_CONTROL
 KEYRING_PID="${GNOME_KEYRING_PID:-}"
