@@ -263,8 +263,9 @@ class ConversationView(QWebEngineView):
     def find(self, text: str, step: int, callback: Any) -> None:
         """Highlights `text`; step 0 = new search, ±1 = next/previous match.
         `callback([current, total])` gets the match position."""
-        script = f"parley.find({json.dumps(text)}, {int(step)})"
-        self.page().runJavaScript(script, 0, callback)
+        # Arrays do not survive runJavaScript's conversion: pass JSON text.
+        script = f"JSON.stringify(parley.find({json.dumps(text)}, {int(step)}))"
+        self.page().runJavaScript(script, 0, lambda raw: callback(json.loads(raw) if raw else None))
 
     def clear_find(self) -> None:
         self.call("clearFind")

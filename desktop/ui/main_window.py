@@ -37,6 +37,7 @@ from desktop.ui.answer import AnswerOutcome, AnswerStream
 from desktop.ui.banner import Banner
 from desktop.ui.composer import Composer
 from desktop.ui.conversation_view import ConversationView
+from desktop.ui.find_bar import FindBar
 from desktop.ui.sidebar import Sidebar
 from desktop.ui.status_bar import StatusBar
 from desktop.ui.theme import apply_theme, is_dark
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar(self)
         self.view = ConversationView(self)
         self.banner = Banner(self)
+        self.find_bar = FindBar(self)
         self.composer = Composer(self)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
@@ -119,6 +121,7 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(pane)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
+        column.addWidget(self.find_bar)
         column.addWidget(self.view, 1)
         bottom = QWidget(pane)
         bottom_layout = QVBoxLayout(bottom)
@@ -167,6 +170,8 @@ class MainWindow(QMainWindow):
         self.banner.settings_requested.connect(self.settings_requested)
         self.view.copy_answer_requested.connect(self._copy_answer_by_turn)
         self.view.ready.connect(self._on_page_ready)
+        self.find_bar.search.connect(self._find)
+        self.find_bar.closed.connect(self._find_closed)
 
         self.setTabOrder(self.composer.editor, self.composer.button)
         self.setTabOrder(self.composer.button, self.sidebar.new_button)
@@ -205,6 +210,9 @@ class MainWindow(QMainWindow):
             "delete_conversation": lambda: self.delete_conversation(self._current),
             "retry": self.retry,
             "conversation_settings": self._toggle_panel,
+            "find": self.find_bar.start,
+            "find_next": lambda: self._find_step(+1),
+            "find_previous": lambda: self._find_step(-1),
         }
 
     def _build_menus(self) -> None:
@@ -364,6 +372,27 @@ class MainWindow(QMainWindow):
             remaining = [i for i in ids if i != conv_id]
             self._show_conversation(remaining[0] if remaining else None)
         self.status.showMessage("Conversation deleted.", 4000)
+
+    def _find(self, text: str, step: int) -> None:
+        def show(result: object) -> None:
+            if isinstance(result, list) and len(result) == 2:
+                self.find_bar.show_count(int(result[0]), int(result[1]))
+
+        if not text:
+            self.view.clear_find()
+            self.find_bar.show_count(0, 0)
+            return
+        self.view.find(text, step, show)
+
+    def _find_step(self, step: int) -> None:
+        if not self.find_bar.isVisible():
+            self.find_bar.start()
+            return
+        self._find(self.find_bar.edit.text(), step)
+
+    def _find_closed(self) -> None:
+        self.view.clear_find()
+        self.composer.focus()
 
     def _toggle_panel(self) -> None:
         visible = not self.panel_dock.isVisible()

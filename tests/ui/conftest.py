@@ -65,6 +65,10 @@ def make_window(
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
+        # Shortcuts only reach an active window (there is no window manager on Xvfb).
+        if not first_run:
+            window.activateWindow()
+            qtbot.waitUntil(window.isActiveWindow, timeout=5000)
         qtbot.waitUntil(lambda: window.view.is_ready, timeout=15000)
         return window
 

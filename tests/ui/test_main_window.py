@@ -330,3 +330,42 @@ def test_close_while_streaming_cancels_cleanly(
     assert time.monotonic() - started < 2.5
     assert stream._handle.thread.isFinished()
     assert window._store.messages(window._current)[-1].status == "stopped"
+
+
+def test_find_in_conversation_highlights_and_steps(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    fake_server.set_default("normal", answer="alpha beta alpha gamma alpha")
+    window = make_window()
+    send(qtbot, window, "Say alpha")
+    wait_idle(qtbot, window)
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.find_bar.isVisible()
+    qtbot.keyClicks(window.find_bar.edit, "alpha")
+    qtbot.waitUntil(lambda: window.find_bar.count.text() == "1 of 4", timeout=5000)
+    assert run_js(qtbot, window.view, "document.querySelectorAll('mark.find').length") == 4
+    qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: window.find_bar.count.text() == "2 of 4", timeout=5000)
+    qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_Escape)
+    assert not window.find_bar.isVisible()
+    qtbot.waitUntil(
+        lambda: run_js(qtbot, window.view, "document.querySelectorAll('mark.find').length") == 0,
+        timeout=5000,
+    )
+
+
+def test_token_is_in_no_file_after_a_session(
+    make_window: Any, qtbot: Any, fake_server: Any, isolated_dirs: dict[str, Path]
+) -> None:
+    fake_server.set_default("normal", answer="Nothing secret here.")
+    window = make_window()
+    send(qtbot, window, "Hello")
+    wait_idle(qtbot, window)
+    fake_server.set_default("http_401")
+    send(qtbot, window, "Again")
+    wait_idle(qtbot, window)
+    window.close()
+    needle = TOKEN.encode()
+    files = [p for d in isolated_dirs.values() for p in d.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".sqlite3" for p in files)
+    assert [p for p in files if needle in p.read_bytes()] == []
