@@ -296,7 +296,8 @@ class MainWindow(QMainWindow):
             self.status.idle()
             self._update_model_label()
             return
-        turns = [self._turn_dict(m) for m in self._store.messages(conv_id)]
+        messages = self._store.messages(conv_id)
+        turns = [self._turn_dict(m) for m in messages]
         stream = self._streams.get(conv_id)
         if stream is not None:
             # Draw the answer in flight from its own blocks, not the last save.
@@ -313,6 +314,14 @@ class MainWindow(QMainWindow):
         self.status.show_usage(self._last_usage.get(conv_id), self._conversation_usage(conv_id))
         if stream is None:
             self.status.idle()
+            last = messages[-1] if messages else None
+            if last is not None and last.status == MessageStatus.INTERRUPTED:
+                self.banner.show_message(
+                    "The last answer was interrupted when Parley closed unexpectedly; "
+                    "what arrived is kept. Press Retry to ask again.",
+                    retry=True,
+                    kind="warn",
+                )
         self._update_model_label()
         self.sidebar.select(conv_id)
 
