@@ -28,10 +28,10 @@ from desktop import APP_NAME
 from desktop.api.events import Usage
 from desktop.api.request import RequestOptions, Turn, build_request
 from desktop.config.connection import Connection
-from desktop.render import render_markdown
+from desktop.render import RENDERER_VERSION
 from desktop.store import Store
 from desktop.store.errors import StoreError
-from desktop.store.models import Message, MessageStatus, MessageUsage
+from desktop.store.models import MessageStatus
 from desktop.ui.actions import ACTIONS, build_actions
 from desktop.ui.answer import AnswerOutcome, AnswerStream
 from desktop.ui.banner import Banner
@@ -41,40 +41,24 @@ from desktop.ui.find_bar import FindBar
 from desktop.ui.sidebar import Sidebar
 from desktop.ui.status_bar import StatusBar
 from desktop.ui.theme import apply_theme, is_dark
+from desktop.ui.turns import (
+    cut_short_message,
+    notice_for,
+    title_from,
+    to_message_usage,
+    total_usage,
+    turn_dict,
+    turn_id,
+)
 
 log = logging.getLogger(__name__)
 
 DRAFT_SAVE_MS = 800
+# Turns drawn before the first paint when a conversation opens; older ones follow.
+FIRST_PAINT_TURNS = 40
+OLDER_CHUNK = 120
 # Statuses whose text is part of the conversation sent back to the model.
 SENDABLE = {"complete", "incomplete", "stopped", "interrupted"}
-
-
-def turn_id(message_id: int) -> str:
-    return f"m{message_id}"
-
-
-def to_usage(usage: MessageUsage | None) -> Usage | None:
-    if usage is None or usage.total_tokens is None:
-        return None
-    return Usage(
-        input_tokens=usage.input_tokens or 0,
-        cached_tokens=usage.cached_tokens or 0,
-        output_tokens=usage.output_tokens or 0,
-        reasoning_tokens=usage.reasoning_tokens or 0,
-        total_tokens=usage.total_tokens or 0,
-    )
-
-
-def to_message_usage(usage: Usage | None) -> MessageUsage | None:
-    if usage is None:
-        return None
-    return MessageUsage(
-        input_tokens=usage.input_tokens,
-        cached_tokens=usage.cached_tokens,
-        output_tokens=usage.output_tokens,
-        reasoning_tokens=usage.reasoning_tokens,
-        total_tokens=usage.total_tokens,
-    )
 
 
 class MainWindow(QMainWindow):
@@ -104,6 +88,8 @@ class MainWindow(QMainWindow):
         self._last_usage: dict[int, Usage] = {}
         self._closing = False
         self._pending_overrides: dict[str, Any] = {}
+        self._editing: int | None = None  # id of the question being edited
+        self._older: list[Any] = []
         self.settings_flow: Any = None
         self.setWindowTitle(APP_NAME)
         self.setObjectName("mainWindow")
@@ -285,6 +271,8 @@ class MainWindow(QMainWindow):
 
     def _show_conversation(self, conv_id: int | None) -> None:
         self._current = conv_id
+        self._editing = None
+        self._older = []
         self.banner.hide()
         self.view.clear_find()
         self._load_overrides(conv_id)
@@ -296,8 +284,10 @@ class MainWindow(QMainWindow):
             self.status.idle()
             self._update_model_label()
             return
-        messages = self._store.messages(conv_id)
-        turns = [self._turn_dict(m) for m in messages]
+        # The visible end first; older turns follow once the page has painted.
+        messages = self._store.messages(conv_id, RENDERER_VERSION)
+        recent, self._older = messages[-FIRST_PAINT_TURNS:], messages[:-FIRST_PAINT_TURNS]
+        turns = [turn_dict(m, self._store) for m in recent]
         stream = self._streams.get(conv_id)
         if stream is not None:
             # Draw the answer in flight from its own blocks, not the last save.
@@ -307,11 +297,13 @@ class MainWindow(QMainWindow):
                     turn["reasoning"] = list(stream.reasoning_blocks)
                     turn["notice"] = ""
         self.view.load_turns(turns)
+        if self._older:
+            QTimer.singleShot(0, lambda c=conv_id: self._load_older(c))
         if stream is not None and not stream.receiving:
             self.view.start_answer(stream.turn_id, stream.model)
         self.composer.set_text(self._store.draft(conv_id))
         self.composer.set_busy(stream is not None)
-        self.status.show_usage(self._last_usage.get(conv_id), self._conversation_usage(conv_id))
+        self.status.show_usage(self._last_usage.get(conv_id), total_usage(messages))
         if stream is None:
             self.status.idle()
             last = messages[-1] if messages else None
@@ -325,38 +317,17 @@ class MainWindow(QMainWindow):
         self._update_model_label()
         self.sidebar.select(conv_id)
 
-    def _turn_dict(self, message: Message) -> dict[str, Any]:
-        turn: dict[str, Any] = {"id": turn_id(message.id), "role": message.role}
-        if message.role == "user":
-            turn["text"] = message.text
-            return turn
-        turn["model"] = message.model or ""
-        turn["blocks"] = [render_markdown(message.text)] if message.text else []
-        turn["reasoning"] = [render_markdown(message.reasoning)] if message.reasoning else []
-        notice, kind = self._notice_for(message.status, message.error or "")
-        turn["notice"] = notice
-        turn["noticeKind"] = kind
-        return turn
-
-    @staticmethod
-    def _notice_for(status: str, error: str) -> tuple[str, str]:
-        if status == "stopped":
-            return "Stopped.", "stopped"
-        if status == "interrupted":
-            return "This answer was interrupted when Parley closed unexpectedly.", "warn"
-        if status == "incomplete":
-            return error or "The answer was cut short.", "warn"
-        if status == "failed":
-            return error or "This answer failed.", "error"
-        return "", ""
+    def _load_older(self, conv_id: int) -> None:
+        """Prepends older turns in chunks, newest first, between paints."""
+        if conv_id != self._current or not self._older:
+            return
+        chunk, self._older = self._older[-OLDER_CHUNK:], self._older[:-OLDER_CHUNK]
+        self.view.prepend_turns([turn_dict(m, self._store) for m in chunk])
+        if self._older:
+            QTimer.singleShot(0, lambda: self._load_older(conv_id))
 
     def _conversation_usage(self, conv_id: int) -> Usage | None:
-        total: Usage | None = None
-        for message in self._store.messages(conv_id):
-            usage = to_usage(message.usage)
-            if usage is not None:
-                total = usage if total is None else total + usage
-        return total
+        return total_usage(self._store.messages(conv_id))
 
     def _step_conversation(self, step: int) -> None:
         ids = self.sidebar.ids()
@@ -577,7 +548,7 @@ class MainWindow(QMainWindow):
         if conv_id != self._current:
             return
         self.composer.set_busy(False)
-        notice, kind = self._notice_for(outcome.status, error)
+        notice, kind = notice_for(outcome.status, error)
         self.view.finish_answer(stream.turn_id, notice, kind)
         self.status.show_usage(outcome.usage, self._conversation_usage(conv_id))
         if outcome.status == "complete":
@@ -671,23 +642,3 @@ class MainWindow(QMainWindow):
             )
         self._streams.clear()
         super().closeEvent(event)
-
-
-def title_from(text: str, limit: int = 60) -> str:
-    """A conversation's first title: the question's first line, shortened on a word."""
-    line = " ".join(text.strip().split("\n", 1)[0].split())
-    if len(line) <= limit:
-        return line
-    cut = line[:limit].rsplit(" ", 1)[0]
-    return (cut or line[:limit]) + "…"
-
-
-def cut_short_message(reason: str) -> str:
-    if reason == "max_output_tokens":
-        return (
-            "The answer was cut short because it reached the maximum output tokens; "
-            "raise the limit in Settings or ask to continue."
-        )
-    if reason == "content_filter":
-        return "The answer was cut short by the provider's content filter."
-    return f"The answer was cut short ({reason})."

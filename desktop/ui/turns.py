@@ -1,0 +1,117 @@
+"""Stored messages as the conversation page draws them, and the small value
+conversions between the store and the API layers (no widgets here)."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from desktop.api.events import Usage
+from desktop.render import RENDERER_VERSION, render_markdown
+from desktop.store.models import Message, MessageStatus, MessageUsage
+
+
+class HtmlCache(Protocol):
+    def set_rendered_html(
+        self, message_id: int, renderer_version: str | int, html: str
+    ) -> None: ...
+
+
+def turn_id(message_id: int) -> str:
+    return f"m{message_id}"
+
+
+def message_id_of(turn: str) -> int | None:
+    return int(turn[1:]) if turn.startswith("m") and turn[1:].isdigit() else None
+
+
+def to_usage(usage: MessageUsage | None) -> Usage | None:
+    if usage is None or usage.total_tokens is None:
+        return None
+    return Usage(
+        input_tokens=usage.input_tokens or 0,
+        cached_tokens=usage.cached_tokens or 0,
+        output_tokens=usage.output_tokens or 0,
+        reasoning_tokens=usage.reasoning_tokens or 0,
+        total_tokens=usage.total_tokens or 0,
+    )
+
+
+def to_message_usage(usage: Usage | None) -> MessageUsage | None:
+    if usage is None:
+        return None
+    return MessageUsage(
+        input_tokens=usage.input_tokens,
+        cached_tokens=usage.cached_tokens,
+        output_tokens=usage.output_tokens,
+        reasoning_tokens=usage.reasoning_tokens,
+        total_tokens=usage.total_tokens,
+    )
+
+
+def total_usage(messages: list[Message]) -> Usage | None:
+    total: Usage | None = None
+    for message in messages:
+        usage = to_usage(message.usage)
+        if usage is not None:
+            total = usage if total is None else total + usage
+    return total
+
+
+def notice_for(status: str, error: str) -> tuple[str, str]:
+    """The line shown under an answer for its status, and its style."""
+    if status == MessageStatus.STOPPED:
+        return "Stopped.", "stopped"
+    if status == MessageStatus.INTERRUPTED:
+        return "This answer was interrupted when Parley closed unexpectedly.", "warn"
+    if status == MessageStatus.INCOMPLETE:
+        return error or "The answer was cut short.", "warn"
+    if status == MessageStatus.FAILED:
+        return error or "This answer failed.", "error"
+    return "", ""
+
+
+def cut_short_message(reason: str) -> str:
+    if reason == "max_output_tokens":
+        return (
+            "The answer was cut short because it reached the maximum output tokens; "
+            "raise the limit in Settings or ask to continue."
+        )
+    if reason == "content_filter":
+        return "The answer was cut short by the provider's content filter."
+    return f"The answer was cut short ({reason})."
+
+
+def title_from(text: str, limit: int = 60) -> str:
+    """A conversation's first title: the question's first line, shortened on a word."""
+    line = " ".join(text.strip().split("\n", 1)[0].split())
+    if len(line) <= limit:
+        return line
+    cut = line[:limit].rsplit(" ", 1)[0]
+    return (cut or line[:limit]) + "…"
+
+
+def turn_dict(message: Message, cache: HtmlCache | None = None) -> dict[str, Any]:
+    """The page's description of one message. Answers are rendered once and the
+    HTML cached in the store (keyed on the renderer's version)."""
+    turn: dict[str, Any] = {
+        "id": turn_id(message.id),
+        "role": str(message.role),
+        "version": message.version,
+        "versions": message.version_count,
+    }
+    if message.role == "user":
+        turn["text"] = message.text
+        return turn
+    turn["model"] = message.model or ""
+    html = message.rendered_html
+    if html is None and message.text:
+        html = render_markdown(message.text)
+        final = message.status != MessageStatus.STREAMING
+        if cache is not None and final:
+            cache.set_rendered_html(message.id, RENDERER_VERSION, html)
+    turn["blocks"] = [html] if html else []
+    turn["reasoning"] = [render_markdown(message.reasoning)] if message.reasoning else []
+    notice, kind = notice_for(message.status, message.error or "")
+    turn["notice"] = notice
+    turn["noticeKind"] = kind
+    return turn
