@@ -48,6 +48,7 @@ class _Bridge(QObject):
     link = Signal(QUrl)
     copy_text = Signal(str)
     copy_answer = Signal(str)
+    switch_version = Signal(str, int)
 
     @Slot()
     def pageReady(self) -> None:
@@ -64,6 +65,10 @@ class _Bridge(QObject):
     @Slot(str)
     def copyAnswer(self, turn_id: str) -> None:
         self.copy_answer.emit(turn_id)
+
+    @Slot(str, int)
+    def switchVersion(self, turn_id: str, step: int) -> None:
+        self.switch_version.emit(turn_id, step)
 
 
 class _Page(QWebEnginePage):
@@ -127,6 +132,7 @@ class ConversationView(QWebEngineView):
 
     ready = Signal()
     copy_answer_requested = Signal(str)
+    version_requested = Signal(str, int)
     link_opened = Signal(QUrl)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -155,6 +161,7 @@ class ConversationView(QWebEngineView):
         self._bridge.link.connect(self._open_link)
         self._bridge.copy_text.connect(self._copy)
         self._bridge.copy_answer.connect(self.copy_answer_requested)
+        self._bridge.switch_version.connect(self.version_requested)
         self._bridge.ready.connect(self._on_ready)
         self.setPage(page)
         self.setAccessibleName("Conversation")

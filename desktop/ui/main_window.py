@@ -43,6 +43,7 @@ from desktop.ui.status_bar import StatusBar
 from desktop.ui.theme import apply_theme, is_dark
 from desktop.ui.turns import (
     cut_short_message,
+    message_id_of,
     notice_for,
     title_from,
     to_message_usage,
@@ -155,6 +156,8 @@ class MainWindow(QMainWindow):
         self.banner.retry_requested.connect(self.retry)
         self.banner.settings_requested.connect(self.settings_requested)
         self.view.copy_answer_requested.connect(self._copy_answer_by_turn)
+        self.view.version_requested.connect(self._switch_version)
+        self.composer.edit_last_requested.connect(self.edit_last_question)
         self.view.ready.connect(self._on_page_ready)
         self.find_bar.search.connect(self._find)
         self.find_bar.closed.connect(self._find_closed)
@@ -195,6 +198,8 @@ class MainWindow(QMainWindow):
             "next_conversation": lambda: self._step_conversation(+1),
             "delete_conversation": lambda: self.delete_conversation(self._current),
             "retry": self.retry,
+            "regenerate": self.retry,
+            "edit_last": self.edit_last_question,
             "conversation_settings": self._toggle_panel,
             "find": self.find_bar.start,
             "find_next": lambda: self._find_step(+1),
@@ -440,11 +445,19 @@ class MainWindow(QMainWindow):
             self._current = conversation.id
             self._refresh_list()
         conv_id = self._current
+        editing, self._editing = self._editing, None
         # The question is saved before anything is sent: it survives any failure.
-        message = self._store.add_user_message(conv_id, text)
-        self.composer.clear()
-        self._store.save_draft(conv_id, "")
-        self.view.add_user(turn_id(message.id), text)
+        if editing is not None:
+            # An edited question is a new version; the old branch stays reachable.
+            message = self._store.edit_question(editing, text)
+            self.composer.clear()
+            self._store.save_draft(conv_id, "")
+            self._show_conversation(conv_id)
+        else:
+            message = self._store.add_user_message(conv_id, text)
+            self.composer.clear()
+            self._store.save_draft(conv_id, "")
+            self.view.add_user(turn_id(message.id), text)
         self._start_answer(conv_id, message.id, connection)
 
     def retry(self) -> None:
@@ -530,6 +543,41 @@ class MainWindow(QMainWindow):
         stream = self._streams.get(self._current) if self._current is not None else None
         if stream is not None:
             stream.stop()
+        elif self._editing is not None:
+            self._editing = None
+            self.composer.clear()
+            self.banner.hide()
+
+    def edit_last_question(self) -> None:
+        """Puts the last question in the composer; sending makes it a new version."""
+        conv_id = self._current
+        if conv_id is None or conv_id in self._streams:
+            return
+        questions = [m for m in self._store.messages(conv_id) if m.role == "user"]
+        if not questions:
+            return
+        self._editing = questions[-1].id
+        self.composer.set_text(questions[-1].text)
+        self.composer.focus()
+        self.banner.show_message(
+            "Editing your last question: Enter sends it as a new version, Esc cancels.",
+            kind="info",
+        )
+
+    def _switch_version(self, tid: str, step: int) -> None:
+        message_id = message_id_of(tid)
+        conv_id = self._current
+        if message_id is None or conv_id is None or conv_id in self._streams:
+            return
+        versions = self._store.versions(message_id)
+        ids = [v.id for v in versions]
+        if message_id not in ids:
+            return
+        index = ids.index(message_id) + step
+        if 0 <= index < len(ids):
+            self._save_draft()
+            self._store.switch_version(ids[index])
+            self._show_conversation(conv_id)
 
     def _on_answer_done(self, stream: AnswerStream, outcome: AnswerOutcome) -> None:
         conv_id = stream.conversation_id

@@ -104,6 +104,9 @@ def stylesheet(colors: dict[str, str]) -> str:
     #banner {{ background: {c["danger_bg"]}; border: 1px solid {c["danger"]};
               border-radius: 10px; }}
     #bannerText {{ color: {c["danger"]}; }}
+    #banner[kind="info"], #banner[kind="warn"] {{
+        background: {c["alt"]}; border-color: {c["border"]}; }}
+    #banner[kind="info"] #bannerText, #banner[kind="warn"] #bannerText {{ color: {c["text"]}; }}
     #banner QPushButton {{ padding: 4px 12px; }}
     #statusState, #statusModel, #statusUsage, #statusTotal {{
         color: {c["muted"]}; padding: 0 8px; }}

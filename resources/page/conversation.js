@@ -82,6 +82,8 @@
     who.appendChild(el("span", "dot"));
     who.appendChild(el("span", "name", "Assistant"));
     if (t.model) who.appendChild(el("span", "model", t.model));
+    const switcher = versionSwitcher(t);
+    if (switcher) who.appendChild(switcher);
     node.appendChild(who);
     const reasoning = el("details", "reasoning");
     reasoning.hidden = true;
@@ -104,8 +106,32 @@
     node.id = "t-" + t.id;
     node.dataset.id = t.id;
     node.setAttribute("aria-label", "Your question");
-    node.appendChild(el("div", "bubble", t.text));
+    const column = el("div", "user-column");
+    column.appendChild(el("div", "bubble", t.text));
+    const switcher = versionSwitcher(t);
+    if (switcher) column.appendChild(switcher);
+    node.appendChild(column);
     return node;
+  }
+
+  // "‹ 1/2 ›" on a message that has other versions (regenerated or edited).
+  function versionSwitcher(t) {
+    if (!t.versions || t.versions < 2) return null;
+    const box = el("span", "versions");
+    const back = el("button", "version-prev", "‹");
+    back.type = "button";
+    back.dataset.step = "-1";
+    back.disabled = t.version <= 1;
+    back.setAttribute("aria-label", "Previous version");
+    const next = el("button", "version-next", "›");
+    next.type = "button";
+    next.dataset.step = "1";
+    next.disabled = t.version >= t.versions;
+    next.setAttribute("aria-label", "Next version");
+    box.appendChild(back);
+    box.appendChild(el("span", "version-label", t.version + "/" + t.versions));
+    box.appendChild(next);
+    return box;
   }
 
   function setReasoningBlocks(node, start, blocks) {
@@ -281,6 +307,11 @@
       if (bridge && code) bridge.copyText(code.textContent);
       codeCopy.textContent = "Copied";
       setTimeout(function () { codeCopy.textContent = "Copy"; }, 1200);
+      return;
+    }
+    const version = target.closest && target.closest(".versions button");
+    if (version) {
+      if (bridge) bridge.switchVersion(version.closest(".turn").dataset.id, Number(version.dataset.step));
       return;
     }
     const answerCopy = target.closest && target.closest(".copy-answer");

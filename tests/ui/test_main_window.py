@@ -369,3 +369,56 @@ def test_token_is_in_no_file_after_a_session(
     files = [p for d in isolated_dirs.values() for p in d.rglob("*") if p.is_file()]
     assert any(p.suffix == ".sqlite3" for p in files)
     assert [p for p in files if needle in p.read_bytes()] == []
+
+
+def test_regenerate_keeps_versions_and_switcher_moves_between_them(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    fake_server.set_default("normal", answer="First answer.")
+    window = make_window()
+    send(qtbot, window, "Question")
+    wait_idle(qtbot, window)
+    fake_server.set_default("normal", answer="Second answer.")
+    window.actions_by_id["regenerate"].trigger()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: "Second answer." in answer_text(qtbot, window), timeout=5000)
+    window._show_conversation(window._current)
+    qtbot.waitUntil(
+        lambda: (
+            run_js(qtbot, window.view, "document.querySelector('.version-label')?.textContent")
+            == "2/2"
+        ),
+        timeout=5000,
+    )
+    run_js(qtbot, window.view, "(document.querySelector('.version-prev').click(), true)")
+    qtbot.waitUntil(lambda: "First answer." in answer_text(qtbot, window), timeout=5000)
+    assert run_js(qtbot, window.view, "document.querySelector('.version-label').textContent") == (
+        "1/2"
+    )
+    # The request for the second version sent the same question once.
+    assert last_question(fake_server.requests[-1].json) == "Question"
+
+
+def test_up_in_empty_composer_edits_last_question(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    fake_server.set_default("normal", answer="About cats.")
+    window = make_window()
+    send(qtbot, window, "Tell me about cats")
+    wait_idle(qtbot, window)
+    editor = window.composer.editor
+    editor.setFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_Up)
+    assert window.composer.text() == "Tell me about cats"
+    assert "Editing" in window.banner.label.text()
+    window.composer.set_text("Tell me about dogs")
+    fake_server.set_default("normal", answer="About dogs.")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    wait_idle(qtbot, window)
+    assert last_question(fake_server.requests[-1].json) == "Tell me about dogs"
+    messages = window._store.messages(window._current)
+    assert [m.text for m in messages] == ["Tell me about dogs", "About dogs."]
+    assert [v.text for v in window._store.versions(messages[0].id)] == [
+        "Tell me about cats",
+        "Tell me about dogs",
+    ]
