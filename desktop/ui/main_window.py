@@ -168,6 +168,8 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.sidebar.list, self.view)
 
         self.apply_appearance(theme, font_px)
+        # Follow the system's light/dark switch while the theme is "system".
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
         self._restore_geometry()
         self._refresh_list()
         conversations = self.sidebar.ids()
@@ -213,6 +215,10 @@ class MainWindow(QMainWindow):
         for spec in ACTIONS:
             menus[spec.menu].addAction(self.actions_by_id[spec.id])
         self.actions_by_id["toggle_sidebar"].setChecked(True)
+
+    def _system_scheme_changed(self) -> None:
+        if self._theme == "system":
+            self.apply_appearance("system", self._font_px)
 
     def apply_appearance(self, theme: str, font_px: int) -> None:
         self._theme = theme

@@ -422,3 +422,64 @@ def test_up_in_empty_composer_edits_last_question(
         "Tell me about cats",
         "Tell me about dogs",
     ]
+
+
+def test_copy_buttons_copy_code_and_markdown_source(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    fake_server.set_default("normal", answer=ANSWER)
+    window = make_window()
+    send(qtbot, window, "Copy test")
+    wait_idle(qtbot, window)
+    clipboard = QGuiApplication.clipboard()
+    run_js(qtbot, window.view, "(document.querySelector('.code-copy').click(), true)")
+    qtbot.waitUntil(lambda: clipboard.text() == "print('hello')", timeout=5000)
+    run_js(qtbot, window.view, "(document.querySelector('.copy-answer').click(), true)")
+    qtbot.waitUntil(lambda: clipboard.text() == ANSWER, timeout=5000)
+    clipboard.clear()
+    window.actions_by_id["copy_code"].trigger()
+    qtbot.waitUntil(lambda: clipboard.text() == "print('hello')", timeout=5000)
+
+
+def test_zoom_keys_change_zoom(make_window: Any, qtbot: Any) -> None:
+    window = make_window()
+    editor = window.composer.editor
+    qtbot.keyClick(editor, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert window.view.zoomFactor() == pytest.approx(1.1)
+    qtbot.keyClick(editor, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(editor, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert window.view.zoomFactor() == pytest.approx(0.9)
+    qtbot.keyClick(editor, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert window.view.zoomFactor() == pytest.approx(1.0)
+
+
+def test_window_remembers_its_geometry(make_window: Any, qtbot: Any) -> None:
+    window = make_window()
+    window.resize(1010, 707)
+    qtbot.wait(50)
+    window.close()
+    again = make_window()
+    assert (again.width(), again.height()) == (1010, 707)
+
+
+def test_switching_conversation_while_streaming_finishes_in_its_own(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    fake_server.set_default("normal", answer="First conversation answer.")
+    window = make_window()
+    send(qtbot, window, "One")
+    wait_idle(qtbot, window)
+    first = window._current
+    fake_server.set_default("normal", answer="slow " * 300, delta_size=10, delta_rate=100)
+    window.new_conversation()
+    send(qtbot, window, "Two")
+    qtbot.waitUntil(lambda: bool(window._streams), timeout=5000)
+    second = window._current
+    window.open_conversation(first)
+    assert not window.composer.busy
+    qtbot.waitUntil(lambda: not window._streams, timeout=20000)
+    assert window._store.messages(second)[-1].text == "slow " * 300
+    assert window._store.messages(first)[-1].text == "First conversation answer."
+    assert "slow" not in answer_text(qtbot, window)
