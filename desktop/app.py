@@ -15,6 +15,15 @@ def main(argv: list[str] | None = None) -> int:
         from desktop.cli import main as ask_main
 
         return ask_main(args[1:])
+    if args and args[0] in {"--version", "-V"}:
+        from desktop import __version__
+
+        print(f"parley {__version__}")
+        return 0
+    if args and args[0] == "--self-test":
+        from desktop.selftest import run_self_test
+
+        return run_self_test()
     from desktop.gui import run_gui
 
     return run_gui(args)
