@@ -214,13 +214,9 @@ def _run(
             pass  # shown once, whole, when the reply is done (see _Printer.finish)
 
 
-def log_path() -> Path:
-    from platformdirs import user_cache_path
-
-    return user_cache_path("parley") / "log" / "parley.log"
-
-
 def _log_bug(exc: BaseException) -> Path:
+    from desktop.logs import log_path
+
     path = log_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(path, encoding="utf-8")

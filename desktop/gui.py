@@ -37,6 +37,32 @@ def _chromium_flags() -> None:
         os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join([flags, *wanted]).strip()
 
 
+def _route_qt_messages_to_log() -> None:
+    """Qt's own warnings (GPU probing and the like) go to the log, not the terminal."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+    qt_log = logging.getLogger("qt")
+
+    def handler(kind: QtMsgType, _context: object, message: str) -> None:
+        qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)
+
+
+def _chromium_quiet() -> None:
+    """Chromium's own logging goes to stderr; keep only fatal messages there."""
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    if "--log-level" not in flags:
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --log-level=3".strip()
+
+
 def _install_excepthook() -> None:
     """A bug in a slot must not end the app with a traceback on the terminal."""
 
@@ -98,6 +124,7 @@ def create_main_window(
 
 def run_gui(args: list[str]) -> int:
     _chromium_flags()
+    _chromium_quiet()
     from desktop.logs import setup_logging
 
     log_file = setup_logging()
@@ -112,6 +139,7 @@ def run_gui(args: list[str]) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    _route_qt_messages_to_log()
     app = QApplication([sys.argv[0], *args])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)

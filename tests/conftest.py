@@ -21,18 +21,20 @@ pytest_plugins = ["tests.fakeserver.fixtures"]
 
 @pytest.fixture
 def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Path]]:
-    """Point XDG config/data/cache dirs at fresh folders and drop credentials
+    """Point XDG config/data/cache/state dirs at fresh folders and drop credentials
     from the environment, so no test ever reads or writes the real ones."""
     dirs = {
         "config": tmp_path / "config",
         "data": tmp_path / "data",
         "cache": tmp_path / "cache",
+        "state": tmp_path / "state",
     }
     for path in dirs.values():
         path.mkdir()
     monkeypatch.setenv("XDG_CONFIG_HOME", str(dirs["config"]))
     monkeypatch.setenv("XDG_DATA_HOME", str(dirs["data"]))
     monkeypatch.setenv("XDG_CACHE_HOME", str(dirs["cache"]))
+    monkeypatch.setenv("XDG_STATE_HOME", str(dirs["state"]))
     for name in ("CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_API_TOKEN", "PARLEY_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
     yield dirs
