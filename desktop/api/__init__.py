@@ -3,6 +3,7 @@
 Plain Python with no Qt, so the GUI, the CLI and tests all use it the same way.
 """
 
+from desktop.api.attachments import Attachment
 from desktop.api.cancel import CancelToken
 from desktop.api.client import ResponsesClient
 from desktop.api.errors import (
@@ -21,6 +22,7 @@ from desktop.api.errors import (
     error_from_response,
 )
 from desktop.api.events import (
+    Citation,
     ReasoningDelta,
     RefusalDelta,
     Reply,
@@ -29,6 +31,7 @@ from desktop.api.events import (
     ResponseStarted,
     StreamEvent,
     TextDelta,
+    ToolActivity,
     Usage,
 )
 from desktop.api.request import (
@@ -46,9 +49,11 @@ __all__ = [
     "OPENAI_BASE_URL",
     "ApiError",
     "ApiTimeoutError",
+    "Attachment",
     "AuthenticationError",
     "BadRequestError",
     "CancelToken",
+    "Citation",
     "MalformedResponseError",
     "NetworkError",
     "NotFoundError",
@@ -67,6 +72,7 @@ __all__ = [
     "ServerError",
     "StreamEvent",
     "TextDelta",
+    "ToolActivity",
     "Turn",
     "Usage",
     "build_request",

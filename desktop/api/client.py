@@ -322,10 +322,12 @@ def _events_of(reply: Reply) -> Iterator[StreamEvent]:
     yield ResponseStarted(reply.response_id, reply.model)
     if reply.reasoning:
         yield ReasoningDelta(reply.reasoning)
+    yield from reply.tool_calls
     if reply.refusal:
         yield RefusalDelta(reply.refusal)
     if reply.text:
         yield TextDelta(reply.text)
+    yield from reply.citations
     yield ResponseDone(reply)
 
 

@@ -7,6 +7,7 @@ Server detail is kept separately in `.detail`, cut short, and never contains the
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -101,28 +102,72 @@ def _shorten(text: str | None) -> str | None:
     return text if len(text) <= DETAIL_LIMIT else text[: DETAIL_LIMIT - 1] + "…"
 
 
-def _server_message(body: bytes | str) -> tuple[str | None, str | None]:
-    """(message, code) from an OpenAI or Cloudflare error envelope, or the raw text."""
+# Tool types a request can name (see RequestOptions.tools), as people call them.
+TOOL_NAMES = {
+    "web_search": "web search",
+    "file_search": "file search",
+    "code_interpreter": "the code interpreter",
+    "image_generation": "image generation",
+    "computer_use": "computer use",
+    "mcp": "remote MCP tools",
+}
+_TOOL_TYPE = re.compile(
+    r"\b(web_search|file_search|code_interpreter|image_generation|computer_use|mcp)"
+    r"(?:_preview)?(?:_\d{4}_\d{2}_\d{2})?\b"
+)
+_REJECTS = re.compile(
+    r"not supported|unsupported|not available|not enabled|not allowed|unknown|invalid|"
+    r"does not support|doesn't support|cannot be used|not permitted|unrecognized",
+    re.IGNORECASE,
+)
+
+
+def rejected_tool(message: str | None, param: str | None = None) -> str | None:
+    """The tool type ("web_search") a 400 error says the server does not offer, or None.
+
+    OpenAI names the tool and sets `param` to "tools"; Cloudflare and local servers only
+    say it in the message, e.g. "tools.0.type: Unsupported tool type 'web_search'".
+    """
+    if not message:
+        return None
+    about_tools = (param or "").startswith("tools") or "tool" in message.lower()
+    if not about_tools or not _REJECTS.search(message):
+        return None
+    found = _TOOL_TYPE.search(message)
+    return found.group(1) if found else ("tool" if (param or "").startswith("tools") else None)
+
+
+def _tool_message(tool: str) -> str:
+    if tool == "tool":
+        return (
+            "This server does not offer a tool the request asked for; turn tools off in Settings."
+        )
+    name = TOOL_NAMES.get(tool, tool.replace("_", " "))
+    return f"This server does not offer {name}; turn it off in Settings."
+
+
+def _server_error(body: bytes | str) -> tuple[str | None, str | None, str | None]:
+    """(message, code, param) from either envelope; `param` only OpenAI's has."""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     try:
         obj = json.loads(text)
     except ValueError:
-        return (text.strip() or None), None
+        return (text.strip() or None), None, None
     if isinstance(obj, Mapping):
         error = obj.get("error")
         if isinstance(error, Mapping):  # OpenAI: {"error": {"message", "type", "code"}}
             code = error.get("code") or error.get("type")
-            return _text(error.get("message")), _text(code)
+            return _text(error.get("message")), _text(code), _text(error.get("param"))
         if isinstance(error, str):  # some local servers: {"error": "text"}
-            return error, None
+            return error, None, None
         errors = obj.get("errors")
         if isinstance(errors, list) and errors:  # Cloudflare: {"success": false, "errors": []}
             first = [e for e in errors if isinstance(e, Mapping)]
             messages = "; ".join(str(e.get("message")) for e in first if e.get("message"))
-            return (messages or None), (_text(first[0].get("code")) if first else None)
+            return (messages or None), (_text(first[0].get("code")) if first else None), None
         if isinstance(obj.get("message"), str):
-            return obj["message"], _text(obj.get("code"))
-    return (text.strip() or None), None
+            return obj["message"], _text(obj.get("code")), None
+    return (text.strip() or None), None, None
 
 
 def _text(value: Any) -> str | None:
@@ -150,7 +195,7 @@ def error_from_response(
 
     `model` and `url` (without credentials) make a 404's sentence say what was missing.
     """
-    message, code = _server_message(body)
+    message, code, param = _server_error(body)
     kwargs: dict[str, Any] = {"status": status, "code": code, "detail": message}
     said = _brief(message)
     if status == 401:
@@ -163,6 +208,9 @@ def error_from_response(
         text = f"The server{where} has no endpoint for {what} (404). Check the model id and URL."
         return NotFoundError(text, **kwargs)
     if status in (400, 422):
+        tool = rejected_tool(message, param)
+        if tool is not None:
+            return BadRequestError(_tool_message(tool), **kwargs)
         rejected = f"The server rejected the request ({status}): {said}." if said else None
         return BadRequestError(rejected, **kwargs)
     if status == 429:

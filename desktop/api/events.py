@@ -7,106 +7,41 @@ wire format can change in one place.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeAlias
 
 from desktop.api.errors import MalformedResponseError, failure_from_payload
+from desktop.api.reply import (
+    REASONING_PARAGRAPH,
+    Reply,
+    Usage,
+    int_field,
+    str_or_none,
+)
+from desktop.api.tools import (
+    TOOL_STATUS_EVENTS,
+    Citation,
+    ToolActivity,
+    ToolLog,
+    activity_from_item,
+    url_citations,
+)
 
-REASONING_PARAGRAPH = "\n\n"  # between reasoning summary parts, as OpenAI's UI shows them
-
-
-def _int(obj: Mapping[str, Any] | None, key: str) -> int:
-    value = obj.get(key) if isinstance(obj, Mapping) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-@dataclass(frozen=True, slots=True)
-class Usage:
-    """Token counts of one response (or, added up, of a conversation)."""
-
-    input_tokens: int = 0
-    cached_tokens: int = 0
-    output_tokens: int = 0
-    reasoning_tokens: int = 0
-    total_tokens: int = 0
-
-    @classmethod
-    def from_json(cls, obj: Mapping[str, Any] | None) -> Usage:
-        if not isinstance(obj, Mapping):
-            return cls()
-        input_tokens = _int(obj, "input_tokens")
-        output_tokens = _int(obj, "output_tokens")
-        return cls(
-            input_tokens=input_tokens,
-            cached_tokens=_int(obj.get("input_tokens_details"), "cached_tokens"),
-            output_tokens=output_tokens,
-            reasoning_tokens=_int(obj.get("output_tokens_details"), "reasoning_tokens"),
-            total_tokens=_int(obj, "total_tokens") or input_tokens + output_tokens,
-        )
-
-    def __add__(self, other: Usage) -> Usage:
-        if not isinstance(other, Usage):
-            return NotImplemented
-        return Usage(
-            self.input_tokens + other.input_tokens,
-            self.cached_tokens + other.cached_tokens,
-            self.output_tokens + other.output_tokens,
-            self.reasoning_tokens + other.reasoning_tokens,
-            self.total_tokens + other.total_tokens,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """What the model said, as far as it has arrived."""
-
-    text: str = ""
-    reasoning: str = ""
-    refusal: str = ""
-    usage: Usage | None = None
-    status: str = "in_progress"
-    incomplete_reason: str | None = None
-    response_id: str | None = None
-    model: str | None = None
-
-    @classmethod
-    def from_response(cls, obj: Mapping[str, Any]) -> Reply:
-        """Read a (non-streamed) Response object; unknown fields are ignored."""
-        texts: list[str] = []
-        reasoning: list[str] = []
-        refusals: list[str] = []
-        for item in _dicts(obj.get("output")):
-            if item.get("type") == "reasoning":
-                parts = [*_dicts(item.get("summary")), *_dicts(item.get("content"))]
-                reasoning += [str(p.get("text") or "") for p in parts if p.get("text")]
-            elif item.get("type") == "message":
-                for part in _dicts(item.get("content")):
-                    if part.get("type") == "output_text":
-                        texts.append(str(part.get("text") or ""))
-                    elif part.get("type") == "refusal":
-                        refusals.append(str(part.get("refusal") or ""))
-        details = obj.get("incomplete_details")
-        reason = details.get("reason") if isinstance(details, Mapping) else None
-        usage = obj.get("usage")
-        return cls(
-            text="".join(texts),
-            reasoning=REASONING_PARAGRAPH.join(reasoning),
-            refusal="".join(refusals),
-            usage=Usage.from_json(usage) if isinstance(usage, Mapping) else None,
-            status=str(obj.get("status") or "completed"),
-            incomplete_reason=str(reason) if reason else None,
-            response_id=_str_or_none(obj.get("id")),
-            model=_str_or_none(obj.get("model")),
-        )
-
-
-def _dicts(value: Any) -> list[Mapping[str, Any]]:
-    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
-
-
-def _str_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+__all__ = [
+    "Citation",
+    "ReasoningDelta",
+    "RefusalDelta",
+    "Reply",
+    "ReplyAccumulator",
+    "ResponseDone",
+    "ResponseStarted",
+    "StreamEvent",
+    "TextDelta",
+    "ToolActivity",
+    "Usage",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +72,15 @@ class ResponseDone:
     reply: Reply
 
 
-StreamEvent: TypeAlias = ResponseStarted | TextDelta | ReasoningDelta | RefusalDelta | ResponseDone
+StreamEvent: TypeAlias = (
+    ResponseStarted
+    | TextDelta
+    | ReasoningDelta
+    | RefusalDelta
+    | ToolActivity
+    | Citation
+    | ResponseDone
+)
 Events: TypeAlias = tuple[StreamEvent, ...]
 _NONE: Events = ()
 TERMINAL_STATUSES = frozenset({"completed", "incomplete"})
@@ -193,7 +136,7 @@ def _loads(data: str) -> Any:
 
 
 def _key(payload: Mapping[str, Any], index: str) -> tuple[int, int]:
-    return (_int(payload, "output_index"), _int(payload, index))
+    return (int_field(payload, "output_index"), int_field(payload, index))
 
 
 class ReplyAccumulator:
@@ -216,6 +159,7 @@ class ReplyAccumulator:
         self._started = False
         self._hot_where: tuple[Any, Any] | None = None
         self._hot_part: list[str] | None = None
+        self._tools = ToolLog()
         self.finished = False  # a completed/incomplete event arrived
 
     def snapshot(self) -> Reply:
@@ -228,6 +172,8 @@ class ReplyAccumulator:
             incomplete_reason=self._incomplete_reason,
             response_id=self._response_id,
             model=self._model,
+            citations=self._tools.citations(),
+            tool_calls=self._tools.calls(),
         )
 
     def feed_sse(self, event: str, data: str) -> Events:
@@ -270,8 +216,8 @@ class ReplyAccumulator:
     def _on_started(self, payload: Mapping[str, Any]) -> Events:
         response = payload.get("response")
         if isinstance(response, Mapping):
-            self._response_id = _str_or_none(response.get("id")) or self._response_id
-            self._model = _str_or_none(response.get("model")) or self._model
+            self._response_id = str_or_none(response.get("id")) or self._response_id
+            self._model = str_or_none(response.get("model")) or self._model
         if self._started:
             return _NONE
         self._started = True
@@ -306,16 +252,52 @@ class ReplyAccumulator:
         if not isinstance(part, Mapping):
             return _NONE
         if part.get("type") == "output_text" and isinstance(part.get("text"), str):
-            return self._on_text_done({**payload, "text": part["text"]})
+            shown = self._on_text_done({**payload, "text": part["text"]})
+            cited = self._cite(payload, url_citations(part.get("annotations")))
+            return shown + cited if cited else shown
         if part.get("type") == "refusal":
             return self._on_refusal_done({**payload, "refusal": part.get("refusal")})
         return _NONE
+
+    def _on_item(self, payload: Mapping[str, Any]) -> Events:
+        activity = activity_from_item(payload.get("item"))
+        if activity is None:
+            return _NONE
+        changed = self._tools.update(activity)
+        return (changed,) if changed is not None else _NONE
+
+    def _on_tool_status(self, payload: Mapping[str, Any], *, kind: str, status: str) -> Events:
+        item_id = payload.get("item_id")
+        if not isinstance(item_id, str):
+            return _NONE
+        changed = self._tools.status(item_id, kind, status)
+        return (changed,) if changed is not None else _NONE
+
+    def _on_annotation(self, payload: Mapping[str, Any]) -> Events:
+        return self._cite(payload, url_citations([payload.get("annotation")]))
+
+    def _cite(self, payload: Mapping[str, Any], found: list[tuple[str, str, int, int]]) -> Events:
+        if not found:
+            return _NONE
+        # Annotation indices count within their own part; the Reply's text joins parts.
+        key = _key(payload, "content_index")
+        offset = 0
+        for other, pieces in self._text.parts.items():
+            if other == key:
+                break
+            offset += sum(map(len, pieces))
+        events = []
+        for title, url, start, end in found:
+            cited = self._tools.cite(title, url, start + offset, end + offset)
+            if cited is not None:
+                events.append(cited)
+        return tuple(events)
 
     def _on_finished(self, payload: Mapping[str, Any]) -> Events:
         response = payload.get("response")
         if not isinstance(response, Mapping):
             response = {}
-        events = list(self._on_started(payload))
+        events: list[StreamEvent] = list(self._on_started(payload))
         final = Reply.from_response(response)
         # Text that only the final object carries (a server that skipped every delta)
         # is still shown; deltas we already have are kept as they are.
@@ -325,6 +307,7 @@ class ReplyAccumulator:
             events.append(ReasoningDelta(self._reasoning.append((0, 0), final.reasoning)))
         if final.refusal and not self._refusal.parts:
             events.append(RefusalDelta(self._refusal.append((0, 0), final.refusal)))
+        events += self._tools.merge(final.tool_calls, final.citations)
         self._usage = final.usage or self._usage
         self._status = str(response.get("status") or payload.get("type", "")[9:] or "completed")
         self._incomplete_reason = final.incomplete_reason
@@ -360,14 +343,15 @@ def _reasoning_key(payload: Mapping[str, Any]) -> tuple[int, int]:
     # Summary parts and raw reasoning parts of one item are distinct paragraphs.
     if "summary_index" in payload:
         return _key(payload, "summary_index")
-    return (_int(payload, "output_index"), 1000 + _int(payload, "content_index"))
+    return (int_field(payload, "output_index"), 1000 + int_field(payload, "content_index"))
 
 
 def _maybe(kind: type[TextDelta | ReasoningDelta | RefusalDelta], text: str) -> Events:
     return (kind(text),) if text else _NONE
 
 
-_HANDLERS = {
+Handler: TypeAlias = Callable[[ReplyAccumulator, Mapping[str, Any]], Events]
+_HANDLERS: dict[str, Handler] = {
     "response.created": ReplyAccumulator._on_started,
     "response.in_progress": ReplyAccumulator._on_started,
     "response.output_text.done": ReplyAccumulator._on_text_done,
@@ -378,11 +362,22 @@ _HANDLERS = {
     "response.refusal.delta": ReplyAccumulator._on_refusal_delta,
     "response.refusal.done": ReplyAccumulator._on_refusal_done,
     "response.content_part.done": ReplyAccumulator._on_part_done,
+    "response.output_item.added": ReplyAccumulator._on_item,
+    "response.output_item.done": ReplyAccumulator._on_item,
+    "response.output_text.annotation.added": ReplyAccumulator._on_annotation,
+    # The name OpenAI's SDK types use; servers have sent both.
+    "response.output_text_annotation.added": ReplyAccumulator._on_annotation,
     "response.completed": ReplyAccumulator._on_finished,
     "response.incomplete": ReplyAccumulator._on_finished,
     "response.failed": ReplyAccumulator._on_failed,
     "error": ReplyAccumulator._on_error,
 }
-# response.output_item.added/done, content_part.added and reasoning_summary_part.added/
-# done carry no text we do not also get from deltas and .done events, so they fall
-# through to "ignored" like unknown types; content_part.done is used for its full text.
+for _tool, _statuses in TOOL_STATUS_EVENTS.items():
+    for _status in _statuses:
+        _HANDLERS[f"response.{_tool}_call.{_status}"] = partial(
+            ReplyAccumulator._on_tool_status, kind=_tool, status=_status
+        )
+# content_part.added and reasoning_summary_part.added/done carry no text we do not also
+# get from deltas and .done events, so they fall through to "ignored" like unknown
+# types; content_part.done is used for its full text and annotations, and
+# output_item.added/done only for tool calls.

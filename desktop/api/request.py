@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.api.attachments import Attachment, user_content
+
 DEFAULT_MODEL = "openai/gpt-5.4-pro"
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 CLOUDFLARE_BASE_URL = "https://api.cloudflare.com/client/v4/accounts/{account_id}/ai/v1"
@@ -30,14 +32,26 @@ def endpoint_url(base_url: str) -> str:
 
 @dataclass(frozen=True)
 class Turn:
-    """One message of the conversation as sent to the model."""
+    """One message of the conversation as sent to the model; only questions carry
+    attachments."""
 
     role: str
     content: str
+    attachments: tuple[Attachment, ...] = ()
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}, not {self.role!r}")
+        if self.attachments and self.role != "user":
+            raise ValueError("only user messages can have attachments")
+        if not isinstance(self.attachments, tuple):
+            object.__setattr__(self, "attachments", tuple(self.attachments))
+
+    def input_item(self) -> dict[str, Any]:
+        """The `{role, content}` input item: plain text, or parts when files are attached."""
+        if not self.attachments:
+            return {"role": self.role, "content": self.content}
+        return {"role": self.role, "content": user_content(self.content, self.attachments)}
 
 
 def _check_choice(name: str, value: str | None, allowed: tuple[str, ...]) -> None:
@@ -88,15 +102,16 @@ class RequestOptions:
         _check_choice("tool_choice", self.tool_choice, TOOL_CHOICES)
 
 
-def _input(turns: Sequence[Turn]) -> str | list[dict[str, str]]:
+def _input(turns: Sequence[Turn]) -> str | list[dict[str, Any]]:
     # A lone user question is sent as a plain string, exactly as Cloudflare's documented
     # curl examples do; it means the same as a one-item list, and a byte-for-byte match
     # with the documented request is the surest way to work on every gateway. Anything
     # longer is the whole conversation as {role, content} items, so multi-turn works
-    # with `store: false` (no server-side state).
-    if len(turns) == 1 and turns[0].role == "user":
+    # with `store: false` (no server-side state). Attachments need content parts, which
+    # only the item form can carry.
+    if len(turns) == 1 and turns[0].role == "user" and not turns[0].attachments:
         return turns[0].content
-    return [{"role": t.role, "content": t.content} for t in turns]
+    return [t.input_item() for t in turns]
 
 
 def build_request(
