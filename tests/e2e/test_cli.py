@@ -316,6 +316,6 @@ def test_a_bug_is_logged_not_shown(
     monkeypatch.setenv("PARLEY_BASE_URL", fake_server.base_url)
     assert cli.main(["hi"]) == 1
     err = capsys.readouterr().err
-    log = isolated_dirs["cache"] / "parley" / "log" / "parley.log"
+    log = isolated_dirs["state"] / "parley" / "log" / "parley.log"
     assert err == f"Something went wrong; details are in {log}\n"
     assert "RuntimeError: a bug" in log.read_text(encoding="utf-8")
