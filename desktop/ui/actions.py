@@ -214,6 +214,16 @@ COMPOSER_KEYS: tuple[ComposerKey, ...] = (
 SPECS_BY_ID: dict[str, ActionSpec] = {spec.id: spec for spec in ACTIONS}
 
 
+def _on_common_keyboards(sequence: QKeySequence) -> bool:
+    """False for a bare dedicated key ("New", "Find", "Help", "Zoom In") that a
+    StandardKey lists but almost no keyboard has: the sheet would show it as a
+    shortcut nobody can press."""
+    combo = sequence[0]
+    return combo.keyboardModifiers() != Qt.KeyboardModifier.NoModifier or (
+        combo.key().value < Qt.Key.Key_Menu.value
+    )
+
+
 def key_sequences(spec: ActionSpec) -> list[QKeySequence]:
     """The spec's shortcuts on this platform, StandardKeys expanded."""
     result: list[QKeySequence] = []
@@ -221,7 +231,7 @@ def key_sequences(spec: ActionSpec) -> list[QKeySequence]:
         if isinstance(key, str):
             result.append(QKeySequence(key))
         else:
-            result.extend(QKeySequence.keyBindings(key))
+            result.extend(s for s in QKeySequence.keyBindings(key) if _on_common_keyboards(s))
     return result
 
 

@@ -8,8 +8,8 @@ MATCH = 1.0
 WORD_START = 8.0  # the letter begins a word ("c" in "New Conversation")
 FIRST_LETTER = 4.0  # ... and that word is the first one
 RUN = 5.0  # the letter follows the previous match directly
-GAP_OPEN = 1.5  # skipping letters between two matches
-GAP_EXTEND = 0.2  # ... per letter skipped
+GAP_OPEN = 3.0  # skipping letters between two matches
+GAP_EXTEND = 0.3  # ... per letter skipped
 LEAD = 0.05  # per letter before the first match
 LENGTH = 0.01  # per letter of the text, so shorter texts win ties
 
@@ -47,10 +47,15 @@ def fuzzy_score(query: str, text: str) -> float | None:
         MATCH + (WORD_START if starts[j] else 0.0) + (FIRST_LETTER if starts[j] and j == 0 else 0.0)
         for j in range(n)
     ]
-    # row[j]: best score with the current query letter matched at text[j].
+    # row[j]: best score with the current query letter matched at text[j];
+    # carry[j]: the bonus each further letter of that run earns — a run that
+    # began at a word start keeps earning WORD_START ("Set" in "Settings").
     row = [bonus[j] - LEAD * j if hay[j] == needle[0] else _NEG for j in range(n)]
+    run_start = [max(RUN, WORD_START if starts[j] else 0.0) for j in range(n)]
+    carry = run_start
     for letter in needle[1:]:
         new = [_NEG] * n
+        new_carry = [RUN] * n
         # best over k <= j-2 of row[k] + GAP_EXTEND*k, for a gap ending before j.
         best_gap = _NEG
         for j in range(1, n):
@@ -58,12 +63,17 @@ def fuzzy_score(query: str, text: str) -> float | None:
                 best_gap = max(best_gap, row[j - 2] + GAP_EXTEND * (j - 2))
             if hay[j] != letter:
                 continue
-            run = row[j - 1] + RUN if row[j - 1] > _NEG else _NEG
+            run = row[j - 1] + carry[j - 1] if row[j - 1] > _NEG else _NEG
             gap = best_gap - GAP_OPEN - GAP_EXTEND * (j - 1) if best_gap > _NEG else _NEG
-            best = max(run, gap)
-            if best > _NEG:
-                new[j] = best + bonus[j]
-        row = new
+            if run == gap == _NEG:
+                continue
+            if run >= gap:
+                new[j] = run + MATCH
+                new_carry[j] = carry[j - 1]
+            else:
+                new[j] = gap + bonus[j]
+                new_carry[j] = run_start[j]
+        row, carry = new, new_carry
     score = max(row)
     if score == _NEG:
         return None
