@@ -12,6 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from tests.fakeserver.tools import (
+    TOOL_REJECTED,
+    WEB_SEARCH_ANSWER,
+    WEB_SEARCH_QUERY,
+    annotation_events,
+    url_annotations,
+    web_search_events,
+    web_search_item,
+)
+
 DEFAULT_ANSWER = (
     "The **three laws of thermodynamics** usually mean:\n\n"
     "1. **First Law — Conservation of Energy**: energy is neither created nor destroyed.\n"
@@ -53,7 +63,8 @@ class Scenario:
     """What the fake server answers to one request; every field has a realistic default.
 
     `kind` is one of: normal, incomplete, failed, error_event, refusal, reasoning_text,
-    cut, malformed, http_error, non_json_error.
+    cut, malformed, http_error, non_json_error, web_search (a search call before the
+    answer, and `url_citation` annotations for every "([title](url))" in it).
     """
 
     kind: str = "normal"
@@ -74,6 +85,9 @@ class Scenario:
     usage: dict[str, int] = field(
         default_factory=lambda: {"input": 15, "cached": 4, "output": 342, "reasoning": 67}
     )
+    search_query: str = WEB_SEARCH_QUERY  # kind "web_search"
+    error_message: str | None = None  # kind "http_error": replaces the status's message
+    error_param: str | None = None  # OpenAI envelope's `param`
 
     def with_(self, **changes: Any) -> Scenario:
         return replace(self, **changes)
@@ -95,6 +109,19 @@ PRESETS: dict[str, dict[str, Any]] = {
     "reasoning_text": {"kind": "reasoning_text"},
     "malformed": {"kind": "malformed"},
     "non_json_error": {"kind": "non_json_error", "status": 502},
+    "web_search": {"kind": "web_search", "answer": WEB_SEARCH_ANSWER},
+    "tool_rejected": {
+        "kind": "http_error",
+        "status": 400,
+        "error_message": TOOL_REJECTED["openai"],
+        "error_param": "tools",
+    },
+    "cf_tool_rejected": {
+        "kind": "http_error",
+        "status": 400,
+        "envelope": "cloudflare",
+        "error_message": TOOL_REJECTED["cloudflare"],
+    },
     "http_400": {"kind": "http_error", "status": 400},
     "http_401": {"kind": "http_error", "status": 401},
     "http_403": {"kind": "http_error", "status": 403},
@@ -197,6 +224,7 @@ def _nonstream_body(scenario: Scenario, request_body: Any) -> dict[str, Any]:
 
 def error_body(scenario: Scenario) -> dict[str, Any]:
     kind, message = ERROR_MESSAGES.get(scenario.status, ("server_error", "Error"))
+    message = scenario.error_message or message
     if scenario.envelope == "cloudflare":
         code = {401: 10000, 403: 10001, 404: 7003, 429: 3040}.get(scenario.status, 5000)
         return {
@@ -205,7 +233,9 @@ def error_body(scenario: Scenario) -> dict[str, Any]:
             "messages": [],
             "result": None,
         }
-    return {"error": {"message": message, "type": kind, "param": None, "code": None}}
+    return {
+        "error": {"message": message, "type": kind, "param": scenario.error_param, "code": None}
+    }
 
 
 def _usage(scenario: Scenario) -> dict[str, Any]:
@@ -229,7 +259,8 @@ def response_object(
     body = request_body if isinstance(request_body, dict) else {}
     now = int(time.time())
     if output is None:
-        output = [_reasoning_item(scenario, done=True), _message_item(scenario, done=True)]
+        output = [_reasoning_item(scenario, done=True), *_tool_items(scenario, done=True)]
+        output.append(_message_item(scenario, done=True))
     incomplete = {"reason": "max_output_tokens"} if status == "incomplete" else None
     return {
         "background": False,
@@ -266,13 +297,26 @@ def _reasoning_item(scenario: Scenario, done: bool) -> dict[str, Any]:
     return {"id": "rs_fake0001", "type": "reasoning", "summary": summary}
 
 
+def _tool_items(scenario: Scenario, done: bool) -> list[dict[str, Any]]:
+    return [web_search_item(scenario.search_query, done)] if scenario.kind == "web_search" else []
+
+
+def _annotations(scenario: Scenario, text: str) -> list[dict[str, Any]]:
+    return url_annotations(text) if scenario.kind == "web_search" else []
+
+
 def _message_item(scenario: Scenario, done: bool, refusal: bool = False) -> dict[str, Any]:
     content: list[dict[str, Any]] = []
     if done and refusal:
         content = [{"type": "refusal", "refusal": scenario.answer}]
     elif done:
         content = [
-            {"type": "output_text", "annotations": [], "logprobs": [], "text": scenario.answer}
+            {
+                "type": "output_text",
+                "annotations": _annotations(scenario, scenario.answer),
+                "logprobs": [],
+                "text": scenario.answer,
+            }
         ]
     return {
         "id": "msg_fake0001",
@@ -340,9 +384,14 @@ def stream_events(scenario: Scenario, request_body: Any) -> list[tuple[str, dict
             "error", code="server_error", message="The model crashed while thinking.", param=None
         )
         return ev.items
+    at = 1
+    if kind == "web_search":
+        for name, payload in web_search_events(scenario.search_query, at):
+            ev.add(name, **payload)
+        at += 1
     msg = _message_item(scenario, done=False)
-    ev.add("response.output_item.added", output_index=1, item=msg)
-    ids = {"item_id": msg["id"], "output_index": 1, "content_index": 0}
+    ev.add("response.output_item.added", output_index=at, item=msg)
+    ids = {"item_id": msg["id"], "output_index": at, "content_index": 0}
     refusal = kind == "refusal"
     part = {"type": "refusal", "refusal": ""} if refusal else {"type": "output_text", "text": ""}
     ev.add("response.content_part.added", **ids, part=part)
@@ -372,13 +421,20 @@ def stream_events(scenario: Scenario, request_body: Any) -> list[tuple[str, dict
         ev.add("response.refusal.done", **ids, refusal=text)
         done_part = {"type": "refusal", "refusal": text}
     else:
+        for name, payload in annotation_events(text, msg["id"], at) if kind == "web_search" else []:
+            ev.add(name, **payload)
         ev.add("response.output_text.done", **ids, text=text, logprobs=[])
-        done_part = {"type": "output_text", "annotations": [], "logprobs": [], "text": text}
+        done_part = {
+            "type": "output_text",
+            "annotations": _annotations(scenario, text),
+            "logprobs": [],
+            "text": text,
+        }
     ev.add("response.content_part.done", **ids, part=done_part)
     final_msg = _message_item(scenario.with_(answer=text), done=True, refusal=refusal)
-    ev.add("response.output_item.done", output_index=1, item=final_msg)
+    ev.add("response.output_item.done", output_index=at, item=final_msg)
     status = "incomplete" if kind == "incomplete" else "completed"
-    output = [_reasoning_item(scenario, True), final_msg]
+    output = [_reasoning_item(scenario, True), *_tool_items(scenario, True), final_msg]
     final = response_object(scenario.with_(answer=text), request_body, status=status, output=output)
     ev.add(f"response.{status}", response=final)
     return ev.items

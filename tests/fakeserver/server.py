@@ -69,6 +69,11 @@ def scenario_from_marker(body: Any) -> Scenario | None:
     if isinstance(text, list):
         users = [t for t in text if isinstance(t, dict) and t.get("role") == "user"]
         text = users[-1].get("content") if users else None
+    if isinstance(text, list):  # content parts (attachments): the marker is in the text
+        texts = [
+            p.get("text") for p in text if isinstance(p, dict) and p.get("type") == "input_text"
+        ]
+        text = texts[0] if texts else None
     if not isinstance(text, str):
         return None
     text = text.strip()
