@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from desktop.store import rows
+from desktop.store.attachments import purging
 from desktop.store.db import Database
 from desktop.store.errors import NotFoundError
 from desktop.store.models import Conversation
@@ -101,14 +102,15 @@ class ConversationsMixin:
         self._update(conversation_id, "UPDATE conversations SET deleted_at = ?", None)
 
     def purge_conversation(self, conversation_id: int) -> None:
-        """Delete for good, with all its messages (ON DELETE CASCADE)."""
-        with self._db.write() as conn:
+        """Delete for good, with all its messages (ON DELETE CASCADE) and the attachment
+        files no other message refers to."""
+        with purging(self._db) as conn:
             conn.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
 
     def purge_deleted(self, deleted_before: float | None = None) -> int:
         """Purge soft-deleted conversations (those deleted before a time, if given)."""
         limit = time.time() if deleted_before is None else deleted_before
-        with self._db.write() as conn:
+        with purging(self._db) as conn:
             cur = conn.execute(
                 "DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at <= ?",
                 (limit,),

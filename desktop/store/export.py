@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from desktop.store.attachments import valid_export
 from desktop.store.blobs import scrub
 from desktop.store.errors import ImportFormatError
 from desktop.store.models import MessageStatus, Role
@@ -52,11 +53,21 @@ def to_markdown(conv: dict[str, Any]) -> str:
             quoted = "\n".join(f"> {line}".rstrip() for line in msg["reasoning"].splitlines())
             parts.append(f"> **Reasoning summary**\n>\n{quoted}\n")
         parts.append(msg["text"].rstrip("\n") + "\n")
+        attached = [_attachment_line(a) for a in msg.get("attachments") or ()]
+        if attached:
+            parts.append("*Attached: " + ", ".join(attached) + "*\n")
         note = STATUS_NOTES.get(msg.get("status", "complete"))
         if note:
             error = f": {msg['error']}" if msg.get("error") else ""
             parts.append(f"*({note}{error})*\n")
     return "\n".join(parts)
+
+
+def _attachment_line(item: dict[str, Any]) -> str:
+    size = item.get("size")
+    kilobytes = f", {max(1, round(size / 1024))} KB" if isinstance(size, int) else ""
+    name = str(item.get("name", "")).replace("*", "\\*").replace("_", "\\_")
+    return f"{name} ({item.get('mime', '')}{kilobytes})"
 
 
 def _iso(seconds: float) -> str:
@@ -142,6 +153,8 @@ def _messages(items: list[Any]) -> list[dict[str, Any]]:
             and isinstance(msg.get("text"), str)
             and msg.get("status", "complete") in STATUSES
             and isinstance(msg.get("usage") or {}, dict)
+            and isinstance(msg.get("attachments") or [], list)
+            and all(valid_export(a) for a in msg.get("attachments") or [])
         )
         if not valid:
             raise ImportFormatError(f"{BAD_FILE[:-1]}: a message in it is not valid.")

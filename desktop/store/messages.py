@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Sequence
 from typing import Any
 
+from desktop.api.attachments import Attachment
+from desktop.store import attachments as files
 from desktop.store import blobs, rows
 from desktop.store.conversations import require_conversation, touch
 from desktop.store.db import Database
@@ -117,8 +120,10 @@ class MessagesMixin:
 
     # -- writing ------------------------------------------------------------
 
-    def add_user_message(self, conversation_id: int, text: str) -> Message:
-        """Append a question at the end of the active branch."""
+    def add_user_message(
+        self, conversation_id: int, text: str, attachments: Sequence[Attachment] = ()
+    ) -> Message:
+        """Append a question (with its attached files) at the end of the active branch."""
         with self._db.write() as conn:
             require_conversation(conn, conversation_id)
             last = conn.execute(rows.LAST_ON_PATH, {"conversation": conversation_id}).fetchone()
@@ -130,6 +135,9 @@ class MessagesMixin:
                 text,
                 MessageStatus.COMPLETE,
             )
+            root = files.files_root(self._db.path)
+            for attachment in attachments:
+                files.link(conn, root, message_id, attachment)
         return self.message(message_id)
 
     def start_assistant_message(
@@ -210,9 +218,12 @@ class MessagesMixin:
                 raise NotFoundError(MESSAGE_GONE)
             touch(conn, row[0], now)
 
-    def edit_question(self, message_id: int, text: str) -> Message:
+    def edit_question(
+        self, message_id: int, text: str, attachments: Sequence[Attachment] | None = None
+    ) -> Message:
         """A new version of a question, placed beside the old one and made active.
-        The old question and every answer below it stay reachable as versions."""
+        The old question and every answer below it stay reachable as versions.
+        `attachments` None keeps the old version's files; a sequence replaces them."""
         with self._db.write() as conn:
             row = conn.execute(
                 "SELECT conversation_id, parent_id, role FROM messages WHERE id = ?", (message_id,)
@@ -222,6 +233,12 @@ class MessagesMixin:
             if row["role"] != Role.USER:
                 raise ValueError("only a question can be edited")
             new_id = _insert(conn, row[0], row[1], Role.USER, text, MessageStatus.COMPLETE)
+            if attachments is None:
+                files.copy_links(conn, message_id, new_id)
+            else:
+                root = files.files_root(self._db.path)
+                for attachment in attachments:
+                    files.link(conn, root, new_id, attachment)
         return self.message(new_id)
 
     def switch_version(self, message_id: int) -> None:

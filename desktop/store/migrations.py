@@ -129,7 +129,39 @@ def v3_full_text_search(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [v1_initial, v2_full_messages, v3_full_text_search]
+def v4_attachments(conn: sqlite3.Connection) -> None:
+    """Files attached to questions. The bytes live in content-addressed files beside
+    the database (see attachments.py); `attachments` has one row per distinct content
+    and `message_attachments` links each question to its files, in attach order."""
+    _run(
+        conn,
+        [
+            """CREATE TABLE attachments (
+                hash TEXT PRIMARY KEY,  -- sha256 of the bytes, lower-case hex
+                mime TEXT NOT NULL,
+                name TEXT NOT NULL,  -- the name it was first attached under
+                size INTEGER NOT NULL,
+                created REAL NOT NULL) WITHOUT ROWID""",
+            """CREATE TABLE message_attachments (
+                message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                hash TEXT NOT NULL REFERENCES attachments(hash),
+                name TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('image', 'file', 'text')),
+                detail TEXT,
+                PRIMARY KEY (message_id, position)) WITHOUT ROWID""",
+            # Purging looks for contents no message refers to any more.
+            "CREATE INDEX message_attachments_hash ON message_attachments(hash)",
+        ],
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    v1_initial,
+    v2_full_messages,
+    v3_full_text_search,
+    v4_attachments,
+]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Any
 
 from desktop.store import backup, search, transfer
+from desktop.store.attachments import AttachmentsMixin, files_root
 from desktop.store.conversations import ConversationsMixin
 from desktop.store.db import Database
 from desktop.store.errors import StoreError
@@ -23,11 +24,12 @@ from desktop.store.migrations import (
 from desktop.store.models import Conversation, SearchHit
 
 
-class Store(ConversationsMixin, MessagesMixin):
+class Store(ConversationsMixin, MessagesMixin, AttachmentsMixin):
     """Conversation history in one SQLite file (WAL mode).
 
     Not thread-safe: create and use it on the GUI thread. Two Parley processes
-    may open the same file; writes wait for each other briefly.
+    may open the same file; writes wait for each other briefly. Attached files are
+    kept in the `attachments` folder beside the file.
     """
 
     def __init__(self, path: Path) -> None:
@@ -42,6 +44,10 @@ class Store(ConversationsMixin, MessagesMixin):
     @property
     def path(self) -> Path:
         return self._db.path
+
+    @property
+    def attachments_dir(self) -> Path:
+        return files_root(self._db.path)
 
     def close(self) -> None:
         self._db.close()
@@ -129,12 +135,13 @@ class Store(ConversationsMixin, MessagesMixin):
             return search.search(self._db.conn, query, limit)
 
     def export_conversation(self, conversation_id: int) -> dict[str, Any]:
-        """A plain dict for the Markdown/HTML/JSON exporters (see transfer.py)."""
+        """A plain dict for the Markdown/HTML/JSON exporters (see transfer.py);
+        attachments are included with their bytes as base64."""
         with self._db.read() as conn:
-            return transfer.export_conversation(conn, conversation_id)
+            return transfer.export_conversation(conn, conversation_id, self.attachments_dir)
 
     def import_conversation(self, data: dict[str, Any]) -> Conversation:
         """Add an exported conversation (e.g. from export.from_json) as a new one."""
         with self._db.write() as conn:
-            conversation_id = transfer.import_conversation(conn, data)
+            conversation_id = transfer.import_conversation(conn, data, self.attachments_dir)
         return self.conversation(conversation_id)

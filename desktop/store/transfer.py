@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from pathlib import Path
 from typing import Any
 
+from desktop.store import attachments as files
 from desktop.store import blobs
 from desktop.store.errors import ImportFormatError, NotFoundError
 from desktop.store.models import MessageStatus
@@ -15,9 +17,12 @@ from desktop.store.models import MessageStatus
 USAGE_KEYS = ("input_tokens", "cached_tokens", "output_tokens", "reasoning_tokens", "total_tokens")
 
 
-def export_conversation(conn: sqlite3.Connection, conversation_id: int) -> dict[str, Any]:
+def export_conversation(
+    conn: sqlite3.Connection, conversation_id: int, root: Path | None = None
+) -> dict[str, Any]:
     """{"conversation": {...}, "messages": [...]}; messages ordered by id, so a
-    parent always comes before its children; `active` marks the chosen versions."""
+    parent always comes before its children; `active` marks the chosen versions.
+    Messages with attachments (read from `root`) have an "attachments" list."""
     conv = conn.execute(
         "SELECT id, title, title_is_auto, created, updated, pinned, settings_json"
         " FROM conversations WHERE id = ?",
@@ -30,6 +35,7 @@ def export_conversation(conn: sqlite3.Connection, conversation_id: int) -> dict[
         "SELECT * FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,)
     ):
         usage = {key: row[key] for key in USAGE_KEYS}
+        attached = files.export_links(conn, root, row["id"]) if root is not None else []
         messages.append(
             {
                 "id": row["id"],
@@ -49,6 +55,8 @@ def export_conversation(conn: sqlite3.Connection, conversation_id: int) -> dict[
                 "response": blobs.scrub(blobs.load(row["response_json"])),
             }
         )
+        if attached:
+            messages[-1]["attachments"] = attached
     return {
         "conversation": {
             "id": conv["id"],
@@ -63,10 +71,13 @@ def export_conversation(conn: sqlite3.Connection, conversation_id: int) -> dict[
     }
 
 
-def import_conversation(conn: sqlite3.Connection, data: dict[str, Any]) -> int:
+def import_conversation(
+    conn: sqlite3.Connection, data: dict[str, Any], root: Path | None = None
+) -> int:
     """Insert an exported conversation as a new one (new ids); returns its id.
     Runs inside the caller's transaction. Exactly one version per parent ends
-    up active; answers still streaming when exported come back as interrupted."""
+    up active; answers still streaming when exported come back as interrupted.
+    Attachments are stored under `root` (they are skipped without one)."""
     try:
         conv = data["conversation"]
         now = time.time()
@@ -89,6 +100,12 @@ def import_conversation(conn: sqlite3.Connection, data: dict[str, Any]) -> int:
         for msg in data["messages"]:
             active = chosen[msg.get("parent_id")] == msg["id"]
             new_ids[msg["id"]] = _import_message(conn, conversation_id, msg, active, new_ids, now)
+            attached = msg.get("attachments") or []
+            if attached and msg["role"] != "user":
+                raise ValueError("only questions have attachments")
+            if root is not None:
+                for item in attached:
+                    files.link(conn, root, new_ids[msg["id"]], files.from_export(item))
     except (KeyError, TypeError, ValueError, AttributeError, sqlite3.IntegrityError) as exc:
         # Malformed input reaching here is a bad file, not a bug in Parley.
         raise ImportFormatError("This file is not a valid Parley conversation.") from exc
