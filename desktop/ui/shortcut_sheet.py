@@ -98,7 +98,7 @@ class _KeysDelegate(QStyledItemDelegate):
 
 class ShortcutSheet(QDialog):
     """A dialog listing the shortcuts of `actions` by menu, with a filter box
-    (matches the command, its keys or its help); Esc closes it."""
+    (matches the command or its keys); Esc closes it."""
 
     def __init__(self, actions: Sequence[QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -175,24 +175,20 @@ class ShortcutSheet(QDialog):
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             if help_text:
                 item.setToolTip(0, help_text)
-            item.setData(0, Qt.ItemDataRole.UserRole, help_text)
         self.tree.expandAll()
 
     def _apply_filter(self, query: str) -> None:
-        needle = query.strip().casefold().replace(" ", "")
+        # Keys are matched as typed ("ctrl+k"), commands fuzzily ("ccb").
+        needle = "".join(query.split()).casefold()
         any_shown = False
         for g in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(g)
             group_shown = False
             for c in range(group.childCount()):
                 child = group.child(c)
-                keys = child.text(1).casefold().replace(" ", "")
-                help_text = str(child.data(0, Qt.ItemDataRole.UserRole) or "")
+                keys = "".join(child.text(1).split()).casefold()
                 shown = (
-                    not needle
-                    or needle in keys
-                    or fuzzy_score(query, child.text(0)) is not None
-                    or query.strip().casefold() in help_text.casefold()
+                    not needle or needle in keys or fuzzy_score(query, child.text(0)) is not None
                 )
                 child.setHidden(not shown)
                 group_shown = group_shown or shown

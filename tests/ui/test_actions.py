@@ -219,11 +219,17 @@ def test_sheet_filters_by_command_or_key_and_esc_closes(make_window: Any, qtbot:
     window = make_window()
     sheet = make_sheet(qtbot, window)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is sheet.filter, timeout=3000)
-    qtbot.keyClicks(sheet.filter, "zoom")  # "Actual Size" too: its help says "Reset the zoom"
-    assert [command for _g, command, _k in sheet.rows()] == ["Zoom In", "Zoom Out", "Actual Size"]
+    qtbot.keyClicks(sheet.filter, "zoom")
+    assert [command for _g, command, _k in sheet.rows()] == ["Zoom In", "Zoom Out"]
     sheet.filter.clear()
     qtbot.keyClicks(sheet.filter, "ctrl+k")
     assert [command for _g, command, _k in sheet.rows()] == ["Command Palette…"]
+    sheet.filter.clear()
+    qtbot.keyClicks(sheet.filter, "pgup")
+    assert [command for _g, command, _k in sheet.rows()] == [
+        "Previous Conversation",
+        "Scroll the conversation up",
+    ]
     sheet.filter.clear()
     qtbot.keyClicks(sheet.filter, "qqqq")
     assert sheet.rows() == []
