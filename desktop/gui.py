@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -57,10 +58,18 @@ def _route_qt_messages_to_log() -> None:
 
 
 def _chromium_quiet() -> None:
-    """Chromium's own logging goes to stderr; keep only fatal messages there."""
+    """Chromium's own logging goes to stderr: keep only fatal messages there.
+    Also expose V8's gc() to our page, which the view calls after each answer
+    (the page runs only our own script, under a strict content policy)."""
     flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
     if "--log-level" not in flags:
-        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --log-level=3".strip()
+        flags = f"{flags} --log-level=3"
+    if "--expose-gc" not in flags:
+        if "--js-flags=" in flags:
+            flags = flags.replace("--js-flags=", "--js-flags=--expose-gc,", 1)
+        else:
+            flags = f"{flags} --js-flags=--expose-gc"
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = flags.strip()
 
 
 def _install_excepthook() -> None:
@@ -122,6 +131,26 @@ def create_main_window(
     return window
 
 
+def _report_ready_on(window: MainWindow) -> None:
+    """For benchmarks: prints `parley-ready <ms since process start>` on stderr
+    once the conversation page has loaded."""
+    import time
+
+    def since_start_ms() -> float:
+        try:
+            fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+            started = int(fields[19]) / os.sysconf("SC_CLK_TCK")
+            return (time.clock_gettime(time.CLOCK_BOOTTIME) - started) * 1000
+        except (OSError, ValueError, IndexError, AttributeError):
+            # Not Linux: no process start time to measure from.
+            return -1.0
+
+    def report() -> None:
+        print(f"parley-ready {since_start_ms():.0f}", file=sys.stderr, flush=True)
+
+    window.view.ready.connect(report)
+
+
 def run_gui(args: list[str]) -> int:
     _chromium_flags()
     _chromium_quiet()
@@ -169,6 +198,8 @@ def run_gui(args: list[str]) -> int:
         return 1
     window = create_main_window(store, settings, secrets, os.environ)
     _windows.append(window)
+    if os.environ.get("PARLEY_REPORT_READY") == "1":
+        _report_ready_on(window)
     window.show()
     if settings.warning:
         window.statusBar().showMessage(settings.warning, 10000)

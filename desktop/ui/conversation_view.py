@@ -139,6 +139,10 @@ class ConversationView(QWebEngineView):
         super().__init__(parent)
         self._ready = False
         self._queue: list[str] = []
+        # Back-pressure for streaming patches: at most one patch script is in the
+        # page's queue; newer ones are merged into `_pending` until it is acknowledged.
+        self._in_flight = False
+        self._pending: dict[tuple[str, str], tuple[int, list[str]]] = {}
         self._zoom_index = ZOOM_STEPS.index(1.0)
         self._profile = _shared_profile()
         home = QUrl.fromLocalFile(str(resource("page", "conversation.html")))
@@ -183,11 +187,51 @@ class ConversationView(QWebEngineView):
 
     def call(self, function: str, *args: Any) -> None:
         """Runs `parley.<function>(args…)` in the page, JSON-encoding the arguments."""
-        script = f"parley.{function}({','.join(json.dumps(a) for a in args)})"
-        if self._ready:
+        # Patches held back by back-pressure go first, so calls keep their order.
+        self._send_pending(wait=False)
+        self._run(f"parley.{function}({','.join(json.dumps(a) for a in args)})")
+
+    def _run(self, script: str, callback: Any = None) -> None:
+        if not self._ready:
+            self._queue.append(script)
+            if callback is not None:
+                callback(None)
+        elif callback is None:
             self.page().runJavaScript(script)
         else:
-            self._queue.append(script)
+            self.page().runJavaScript(script, 0, callback)
+
+    def _queue_patch(self, kind: str, turn_id: str, start: int, blocks: list[str]) -> None:
+        key = (kind, turn_id)
+        if key in self._pending:
+            p_start, p_blocks = self._pending[key]
+            if start >= p_start:
+                blocks = p_blocks[: start - p_start] + blocks
+                start = p_start
+        self._pending[key] = (start, blocks)
+        if not self._in_flight:
+            self._send_pending(wait=True)
+
+    def _send_pending(self, wait: bool) -> None:
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, {}
+        calls = [
+            f"parley.{'reasoning' if kind == 'reasoning' else 'patch'}"
+            f"({json.dumps(tid)},{start},{json.dumps(blocks)})"
+            for (kind, tid), (start, blocks) in pending.items()
+        ]
+        script = ";".join(calls) + ";true"
+        if wait:
+            self._in_flight = True
+            self._run(script, self._patch_acknowledged)
+        else:
+            self._run(script)
+
+    def _patch_acknowledged(self, _result: object) -> None:
+        self._in_flight = False
+        if self._pending:
+            self._send_pending(wait=True)
 
     def evaluate(self, script: str, callback: Any) -> None:
         """Runs `script` in the page and passes its JSON-able result to `callback`."""
@@ -243,10 +287,16 @@ class ConversationView(QWebEngineView):
         self.call("startAnswer", {"id": turn_id, "role": "assistant", "model": model})
 
     def patch(self, turn_id: str, start: int, blocks: list[str]) -> None:
-        self.call("patch", turn_id, start, blocks)
+        self._queue_patch("answer", turn_id, start, blocks)
 
     def patch_reasoning(self, turn_id: str, start: int, blocks: list[str]) -> None:
-        self.call("reasoning", turn_id, start, blocks)
+        self._queue_patch("reasoning", turn_id, start, blocks)
+
+    def collect_garbage(self) -> None:
+        """Asks V8 for a full collection: QtWebEngine's V8 lets a page that is
+        updated often grow without bound otherwise (measured: +134 % over 20
+        answers, +16 % with this after each answer)."""
+        self._run("window.gc && window.gc(); true")
 
     def show_refusal(self, turn_id: str, text: str) -> None:
         self.call("refusal", turn_id, text)

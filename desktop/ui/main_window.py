@@ -604,6 +604,7 @@ class MainWindow(QMainWindow):
         self.composer.set_busy(False)
         notice, kind = notice_for(outcome.status, error)
         self.view.finish_answer(stream.turn_id, notice, kind)
+        QTimer.singleShot(300, self.view.collect_garbage)
         self.status.show_usage(outcome.usage, self._conversation_usage(conv_id))
         if outcome.status == "complete":
             self.status.done(outcome.elapsed_s)

@@ -145,6 +145,46 @@
     box.appendChild(el("div", "notice " + (kind || "warn"), text));
   }
 
+  // Streaming patches are queued and applied once per frame, with one scroll
+  // adjustment per frame; any other call applies the queue first to keep order.
+  const queue = [];
+  let frameRequested = false;
+  function enqueue(kind, id, start, blocks) {
+    const last = queue.length ? queue[queue.length - 1] : null;
+    if (last && last.kind === kind && last.id === id) {
+      if (start >= last.start) {
+        last.blocks = last.blocks.slice(0, start - last.start).concat(blocks);
+      } else {
+        last.start = start;
+        last.blocks = blocks;
+      }
+    } else {
+      queue.push({ kind: kind, id: id, start: start, blocks: blocks });
+    }
+    if (!frameRequested) {
+      frameRequested = true;
+      requestAnimationFrame(flushQueue);
+    }
+  }
+  function flushQueue() {
+    frameRequested = false;
+    if (!queue.length) return;
+    const items = queue.splice(0, queue.length);
+    items.forEach(function (p) {
+      const node = turnNode(p.id);
+      if (!node) return;
+      if (p.kind === "reasoning") {
+        setReasoningBlocks(node, p.start, p.blocks);
+      } else {
+        const answer = node.querySelector(".answer");
+        const wait = answer.querySelector(".waiting");
+        if (wait) wait.remove();
+        setBlocks(answer, p.start, p.blocks);
+      }
+    });
+    stick();
+  }
+
   const api = {
     setTheme: function (name) { document.body.className = name === "dark" ? "dark" : "light"; },
     setFontSize: function (px) { document.documentElement.style.setProperty("--font-size", px + "px"); },
@@ -179,21 +219,9 @@
       if (old) old.replaceWith(node); else main.appendChild(node);
       updateEmpty(); stick();
     },
-    patch: function (id, start, blocks) {
-      const node = turnNode(id);
-      if (!node) return;
-      const answer = node.querySelector(".answer");
-      const wait = answer.querySelector(".waiting");
-      if (wait) wait.remove();
-      setBlocks(answer, start, blocks);
-      stick();
-    },
-    reasoning: function (id, start, blocks) {
-      const node = turnNode(id);
-      if (!node) return;
-      setReasoningBlocks(node, start, blocks);
-      stick();
-    },
+    patch: function (id, start, blocks) { enqueue("answer", id, start, blocks); },
+    reasoning: function (id, start, blocks) { enqueue("reasoning", id, start, blocks); },
+    flush: function () { flushQueue(); },
     refusal: function (id, text) {
       const node = turnNode(id);
       if (!node) return;
@@ -329,6 +357,11 @@
     if (event.target.closest && event.target.closest("a[href]")) event.preventDefault();
   });
 
+  Object.keys(api).forEach(function (name) {
+    if (name === "patch" || name === "reasoning" || name === "flush") return;
+    const fn = api[name];
+    api[name] = function () { flushQueue(); return fn.apply(null, arguments); };
+  });
   window.parley = api;
   updateEmpty();
   new QWebChannel(qt.webChannelTransport, function (channel) {

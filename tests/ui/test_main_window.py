@@ -27,7 +27,7 @@ def answer_text(qtbot: Any, window: Any) -> str:
         qtbot,
         window.view,
         "Array.from(document.querySelectorAll('.turn.assistant'))"
-        ".map(e => e.innerText).join('\\n---\\n')",
+        ".map(e => e.textContent).join('\\n---\\n')",
     )
 
 
