@@ -3,9 +3,10 @@
 Plain Python with no Qt, so the GUI, the CLI and tests all use it the same way.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from desktop.api.attachments import Attachment
 from desktop.api.cancel import CancelToken
-from desktop.api.client import ResponsesClient
 from desktop.api.errors import (
     ApiError,
     ApiTimeoutError,
@@ -43,6 +44,20 @@ from desktop.api.request import (
     cloudflare_base_url,
     endpoint_url,
 )
+
+if TYPE_CHECKING:
+    from desktop.api.client import ResponsesClient
+
+
+def __getattr__(name: str) -> Any:
+    # The client pulls in httpx (~0.2 s); load it only when someone uses it, so
+    # that the window and the store can use the value types without it.
+    if name == "ResponsesClient":
+        from desktop.api.client import ResponsesClient
+
+        return ResponsesClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_MODEL",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
@@ -25,15 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import APP_NAME
-from desktop.api.events import Usage
-from desktop.api.request import RequestOptions, Turn, build_request
-from desktop.config.connection import Connection
-from desktop.render import RENDERER_VERSION
-from desktop.store import Store
 from desktop.store.errors import StoreError
 from desktop.store.models import MessageStatus
 from desktop.ui.actions import ACTIONS, build_actions
-from desktop.ui.answer import AnswerOutcome, AnswerStream
 from desktop.ui.banner import Banner
 from desktop.ui.composer import Composer
 from desktop.ui.conversation_view import ConversationView
@@ -51,6 +45,14 @@ from desktop.ui.turns import (
     turn_dict,
     turn_id,
 )
+
+if TYPE_CHECKING:
+    # Imported for real only when first used: the API client (httpx) and the
+    # renderer are not needed to show the window, and start-up is a budget.
+    from desktop.api.events import Usage
+    from desktop.config.connection import Connection
+    from desktop.store import Store
+    from desktop.ui.answer import AnswerOutcome, AnswerStream
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +175,9 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self._refresh_list()
         conversations = self.sidebar.ids()
-        self._show_conversation(conversations[0] if conversations else None)
+        # Drawn once the event loop runs, so the window shows while the page loads.
+        first = conversations[0] if conversations else None
+        QTimer.singleShot(0, lambda: self._show_conversation(first))
         self._update_model_label()
         QTimer.singleShot(0, self.composer.focus)
 
@@ -295,6 +299,8 @@ class MainWindow(QMainWindow):
             self.status.idle()
             self._update_model_label()
             return
+        from desktop.render import RENDERER_VERSION
+
         # The visible end first; older turns follow once the page has painted.
         messages = self._store.messages(conv_id, RENDERER_VERSION)
         recent, self._older = messages[-FIRST_PAINT_TURNS:], messages[:-FIRST_PAINT_TURNS]
@@ -489,6 +495,8 @@ class MainWindow(QMainWindow):
         self._start_answer(conv_id, question_id, connection)
 
     def _request_body(self, conv_id: int) -> tuple[dict[str, Any], str]:
+        from desktop.api.request import RequestOptions, Turn, build_request
+
         options = RequestOptions(**self._options(conv_id))
         turns = []
         previous_id: str | None = None
@@ -510,6 +518,8 @@ class MainWindow(QMainWindow):
         except ValueError as error:
             self.banner.show_message(f"{error}. Open Settings to fix it.", settings=True)
             return
+        from desktop.ui.answer import AnswerStream
+
         message = self._store.start_assistant_message(question_id, model, request=body)
         stream = AnswerStream(
             conv_id,

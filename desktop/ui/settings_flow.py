@@ -5,16 +5,18 @@ re-applies appearance and connection when settings change."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from desktop.api.events import Reply
-from desktop.config.secrets import SecretStore
-from desktop.config.settings import Settings
-from desktop.ui.main_window import MainWindow
-from desktop.ui.settings_dialog import SettingsDialog
-from desktop.workers import Failure, WorkerHandle, start_response
+if TYPE_CHECKING:
+    # The dialog and the API client are imported when the dialog first opens.
+    from desktop.api.events import Reply
+    from desktop.config.secrets import SecretStore
+    from desktop.config.settings import Settings
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.settings_dialog import SettingsDialog
+    from desktop.workers import Failure, WorkerHandle
 
 TEST_PROMPT = "Reply with the single word: OK"
 
@@ -50,6 +52,8 @@ class SettingsFlow(QObject):
             self.dialog.raise_()
             self.dialog.activateWindow()
             return self.dialog
+        from desktop.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self._settings, self._secrets.store, self._environ, self._window)
         dialog.applied.connect(self._on_applied)
         dialog.secret_store_changed.connect(self._use_secrets)
@@ -73,6 +77,8 @@ class SettingsFlow(QObject):
     def _run_test(self, base_url: str, token: object, model: str) -> None:
         if self._test is not None:
             self._test.stop()
+        from desktop.workers import start_response
+
         body = {"model": model, "input": TEST_PROMPT, "max_output_tokens": 16, "stream": False}
         handle = start_response(base_url, token if isinstance(token, str) else None, body, self)
         handle.worker.finished.connect(self._test_ok)

@@ -6,10 +6,13 @@ hover text explains each figure.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QElapsedTimer, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from desktop.api.events import Usage
+if TYPE_CHECKING:
+    from desktop.api.events import Usage
 
 
 def format_duration(seconds: float) -> str:

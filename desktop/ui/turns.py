@@ -3,11 +3,12 @@ conversions between the store and the API layers (no widgets here)."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from desktop.api.events import Usage
-from desktop.render import RENDERER_VERSION, render_markdown
 from desktop.store.models import Message, MessageStatus, MessageUsage
+
+if TYPE_CHECKING:
+    from desktop.api.events import Usage
 
 
 class HtmlCache(Protocol):
@@ -27,6 +28,8 @@ def message_id_of(turn: str) -> int | None:
 def to_usage(usage: MessageUsage | None) -> Usage | None:
     if usage is None or usage.total_tokens is None:
         return None
+    from desktop.api.events import Usage
+
     return Usage(
         input_tokens=usage.input_tokens or 0,
         cached_tokens=usage.cached_tokens or 0,
@@ -102,6 +105,8 @@ def turn_dict(message: Message, cache: HtmlCache | None = None) -> dict[str, Any
     if message.role == "user":
         turn["text"] = message.text
         return turn
+    from desktop.render import RENDERER_VERSION, render_markdown
+
     turn["model"] = message.model or ""
     html = message.rendered_html
     if html is None and message.text:
