@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME
 from desktop.store.errors import StoreError
 from desktop.store.models import MessageStatus
-from desktop.ui.actions import ACTIONS, build_actions
+from desktop.ui.actions import ACTIONS, MENUS, build_actions
 from desktop.ui.banner import Banner
 from desktop.ui.composer import Composer
 from desktop.ui.conversation_view import ConversationView
@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         if panel is not None:
             scroller = QScrollArea(self.panel_dock)
             scroller.setWidgetResizable(True)
+            scroller.setAccessibleName("This conversation's settings")
             scroller.setWidget(panel)
             self.panel_dock.setWidget(scroller)
             panel.changed.connect(self._overrides_changed)
@@ -143,6 +144,14 @@ class MainWindow(QMainWindow):
 
         self.actions_by_id = build_actions(self, self._handlers())
         self._build_menus()
+        from desktop.ui.command_palette import CommandPalette
+
+        self.palette = CommandPalette(
+            list(self.actions_by_id.values()),
+            lambda: [(c.id, c.title) for c in self._store.list_conversations(limit=500)],
+            self,
+        )
+        self.palette.conversation_chosen.connect(self.open_conversation)
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(DRAFT_SAVE_MS)
@@ -208,13 +217,16 @@ class MainWindow(QMainWindow):
             "edit_last": self.edit_last_question,
             "conversation_settings": self._toggle_panel,
             "find": self.find_bar.start,
+            "palette": self.show_palette,
+            "shortcuts": self.show_shortcuts,
+            "about": self.show_about,
             "find_next": lambda: self._find_step(+1),
             "find_previous": lambda: self._find_step(-1),
         }
 
     def _build_menus(self) -> None:
         menus: dict[str, Any] = {}
-        for name in ("File", "Edit", "View", "Conversation", "Help"):
+        for name in MENUS:
             menus[name] = self.menuBar().addMenu(f"&{name}")
         for spec in ACTIONS:
             menus[spec.menu].addAction(self.actions_by_id[spec.id])
@@ -390,6 +402,32 @@ class MainWindow(QMainWindow):
     def _find_closed(self) -> None:
         self.view.clear_find()
         self.composer.focus()
+
+    def show_palette(self) -> None:
+        self.palette.popup()
+
+    def show_shortcuts(self) -> None:
+        from desktop.ui.shortcut_sheet import ShortcutSheet
+
+        sheet = ShortcutSheet(list(self.actions_by_id.values()), self)
+        sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        sheet.open()
+
+    def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from desktop import __version__
+
+        box = QMessageBox(self)
+        box.setWindowTitle(f"About {APP_NAME}")
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        box.setText(f"<b>{APP_NAME} {__version__}</b>")
+        box.setInformativeText(
+            "A desktop chat client for the Responses API: Cloudflare Workers AI, "
+            "OpenAI and local servers. Your API token stays in the system keyring."
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     def _toggle_panel(self) -> None:
         visible = not self.panel_dock.isVisible()
