@@ -132,11 +132,15 @@ def _check_view(report: Report, timeout_s: float) -> None:
     assert isinstance(app, QApplication)
     report.add(OK, f"Qt {qVersion()}, platform {QApplication.platformName()}")
 
+    # Same as run_gui: the bundle carries the math font; Chromium sees application fonts.
+    from PySide6.QtGui import QFontDatabase
+
     from desktop.render import render_markdown
     from desktop.resources import resource
     from desktop.ui.conversation_view import ConversationView
 
-    font_file = resource("fonts", "DejaVuMathTeXGyre.ttf")
+    for font in sorted(resource("fonts").glob("*.ttf")):
+        QFontDatabase.addApplicationFont(str(font))
     started = time.monotonic()
     outcome: dict[str, Any] = {}
 
@@ -202,8 +206,11 @@ def _check_view(report: Report, timeout_s: float) -> None:
     if dom.get("mathFont"):
         report.add(OK, f"math font: {MATH_FONT}")
     else:
-        hint = "" if font_file.exists() else " (install fonts-dejavu-extra)"
-        report.add(WARN, f"math font {MATH_FONT!r} not found; formulas use a fallback{hint}")
+        report.add(
+            WARN,
+            f"math font {MATH_FONT!r} not found; formulas use a fallback"
+            " (install fonts-dejavu-extra)",
+        )
 
 
 def _watchdog(timeout_s: float) -> Callable[[], None]:
