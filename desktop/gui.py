@@ -97,7 +97,7 @@ def create_main_window(
     """The window wired to its collaborators (also used by the GUI tests)."""
     from PySide6.QtCore import QSettings, QTimer
 
-    from desktop.config.connection import request_options, resolve_connection
+    from desktop.config.connection import effective_values, request_options, resolve_connection
     from desktop.config.settings import config_dir
     from desktop.ui.main_window import MainWindow
     from desktop.ui.settings.conversation_panel import ConversationSettingsPanel
@@ -118,6 +118,11 @@ def create_main_window(
         theme=settings.get("theme"),
         font_px=settings.get("font_size"),
         panel=ConversationSettingsPanel(settings),
+        image_detail=lambda conv_id: str(
+            effective_values(
+                settings, store.conversation_settings(conv_id) if conv_id is not None else {}
+            )["image_detail"]
+        ),
     )
 
     def applied() -> None:

@@ -270,6 +270,18 @@ SETTINGS: tuple[Setting, ...] = (
         per_conversation=True,
     ),
     Setting(
+        "image_detail",
+        str,
+        "auto",
+        "Image detail",
+        "How closely the model looks at attached images: low is faster and cheaper, "
+        "high reads small text. Images are always scaled to at most 2048 pixels first.",
+        choices=("auto", "low", "high"),
+        choice_labels=(("auto", "Auto"), ("low", "Low"), ("high", "High")),
+        group="tools",
+        per_conversation=True,
+    ),
+    Setting(
         "stream",
         bool,
         True,

@@ -47,6 +47,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # File
     ActionSpec("new", "&New Conversation", "File", (Std.New,), "Start a new conversation"),
     ActionSpec(
+        "attach",
+        "&Attach Files…",
+        "File",
+        (Std.Open,),
+        "Attach images, PDF or text files to the next question",
+    ),
+    ActionSpec(
         "import_json",
         "&Import Conversation…",
         "File",

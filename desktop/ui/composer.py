@@ -7,16 +7,19 @@ conversation without leaving the box.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QKeyEvent
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QImage, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
+
+from desktop.ui.attachment_strip import AttachmentStrip, Chip
 
 MAX_LINES = 12
 
@@ -26,6 +29,28 @@ class _Editor(QPlainTextEdit):
     stop = Signal()
     edit_last = Signal()
     scroll = Signal(str)  # "page-up", "page-down", "home", "end"
+    files_given = Signal(list)  # local paths pasted or dropped
+    image_given = Signal(bytes)  # an image pasted from the clipboard (PNG)
+
+    # Pasting or dropping an image or files attaches them instead of inserting text.
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return source.hasImage() or source.hasUrls() or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        paths = [url.toLocalFile() for url in source.urls() if url.isLocalFile()]
+        if paths:
+            self.files_given.emit(paths)
+            return
+        if source.hasImage():
+            image = source.imageData()
+            if isinstance(image, QImage) and not image.isNull():
+                data = QByteArray()
+                buffer = QBuffer(data)
+                buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+                image.save(buffer, "PNG")
+                self.image_given.emit(bytes(data.data()))
+                return
+        super().insertFromMimeData(source)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -61,13 +86,18 @@ class _Editor(QPlainTextEdit):
 
 class Composer(QFrame):
     """Signals: send_requested(text), stop_requested(), edit_last_requested(),
-    scroll_requested(kind), draft_changed(text)."""
+    scroll_requested(kind), draft_changed(text), attach_requested() (the Attach
+    button), files_given(paths), image_given(png_bytes), remove_attachment(index)."""
 
     send_requested = Signal(str)
     stop_requested = Signal()
     edit_last_requested = Signal()
     scroll_requested = Signal(str)
     draft_changed = Signal(str)
+    attach_requested = Signal()
+    files_given = Signal(list)
+    image_given = Signal(bytes)
+    remove_attachment = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,11 +118,29 @@ class Composer(QFrame):
         self.button.setToolTip("Send (Enter)")
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.button.setEnabled(False)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 8, 8, 8)
-        layout.setSpacing(8)
-        layout.addWidget(self.editor, 1)
-        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.attach_button = QPushButton("+", self)
+        self.attach_button.setObjectName("attachButton")
+        self.attach_button.setAccessibleName("Attach files")
+        self.attach_button.setToolTip(
+            "Attach images, PDF or text files (Ctrl+O); or paste or drop them"
+        )
+        self.attach_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.strip = AttachmentStrip(self)
+        self._attachments = 0
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 8, 8, 8)
+        outer.setSpacing(6)
+        outer.addWidget(self.strip)
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
+        row.addWidget(self.editor, 1)
+        row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignBottom)
+        outer.addLayout(row)
+        self.attach_button.clicked.connect(self.attach_requested)
+        self.editor.files_given.connect(self.files_given)
+        self.editor.image_given.connect(self.image_given)
+        self.strip.remove_requested.connect(self.remove_attachment)
         self.editor.submit.connect(self._submit)
         self.editor.stop.connect(self.stop_requested)
         self.editor.edit_last.connect(self.edit_last_requested)
@@ -133,9 +181,15 @@ class Composer(QFrame):
         self.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # --------------------------------------------------------------- private
+    def set_attachments(self, chips: list[Chip]) -> None:
+        """Shows the attachments waiting to be sent."""
+        self._attachments = len(chips)
+        self.strip.set_chips(chips)
+        self._update_button()
+
     def _submit(self) -> None:
         text = self.text()
-        if self._busy or not text.strip():
+        if self._busy or not (text.strip() or self._attachments):
             return
         self.send_requested.emit(text)
 
@@ -151,7 +205,7 @@ class Composer(QFrame):
         self.draft_changed.emit(self.text())
 
     def _update_button(self) -> None:
-        self.button.setEnabled(self._busy or bool(self.text().strip()))
+        self.button.setEnabled(self._busy or bool(self.text().strip()) or self._attachments > 0)
 
     def _fit(self) -> None:
         """Grows with the text up to MAX_LINES, then scrolls."""
@@ -170,4 +224,5 @@ class Composer(QFrame):
         self.editor.setFixedHeight(height)
 
     def sizeHint(self) -> QSize:
-        return QSize(400, self.editor.height() + 16)
+        strip = self.strip.sizeHint().height() + 6 if self.strip.isVisible() else 0
+        return QSize(400, self.editor.height() + 16 + strip)

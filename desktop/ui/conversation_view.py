@@ -283,6 +283,19 @@ class ConversationView(QWebEngineView):
     def add_user(self, turn_id: str, text: str) -> None:
         self.call("addUser", {"id": turn_id, "role": "user", "text": text})
 
+    def show_attachments(self, turn_id: str, attachments: list[Any]) -> None:
+        """Thumbnails (images) and chips (files) under a question."""
+        items = [
+            {
+                "kind": a.kind,
+                "name": a.name,
+                "url": a.data_url() if a.kind == "image" else "",
+                "size": a.size,
+            }
+            for a in attachments
+        ]
+        self.call("attachments", turn_id, items)
+
     def start_answer(self, turn_id: str, model: str) -> None:
         self.call("startAnswer", {"id": turn_id, "role": "assistant", "model": model})
 

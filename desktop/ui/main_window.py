@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         theme: str = "system",
         font_px: int = 15,
         panel: Any = None,
+        image_detail: Callable[[int | None], str] | None = None,
     ) -> None:
         super().__init__()
         self._store = store
@@ -102,6 +103,10 @@ class MainWindow(QMainWindow):
         self.banner = Banner(self)
         self.find_bar = FindBar(self)
         self.composer = Composer(self)
+        from desktop.ui.attachment_tray import AttachmentTray
+
+        detail = image_detail or (lambda _conv: "auto")
+        self.tray = AttachmentTray(lambda: detail(self._current), self)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
 
@@ -158,6 +163,14 @@ class MainWindow(QMainWindow):
         self._draft_timer.timeout.connect(self._save_draft)
 
         self.composer.send_requested.connect(self.send)
+        self.composer.attach_requested.connect(self.choose_attachments)
+        self.composer.files_given.connect(self.tray.add_paths)
+        self.composer.image_given.connect(
+            lambda data: self.tray.add_bytes(data, "Pasted image.png")
+        )
+        self.composer.remove_attachment.connect(self.tray.remove)
+        self.tray.changed.connect(self.composer.set_attachments)
+        self.tray.problem.connect(lambda message: self.banner.show_message(message, kind="warn"))
         self.composer.stop_requested.connect(self.stop)
         self.composer.scroll_requested.connect(self._scroll)
         self.composer.draft_changed.connect(lambda _t: self._draft_timer.start())
@@ -218,6 +231,7 @@ class MainWindow(QMainWindow):
             "conversation_settings": self._toggle_panel,
             "find": self.find_bar.start,
             "palette": self.show_palette,
+            "attach": self.choose_attachments,
             "shortcuts": self.show_shortcuts,
             "about": self.show_about,
             "find_next": lambda: self._find_step(+1),
@@ -480,9 +494,32 @@ class MainWindow(QMainWindow):
             self.view.scroll_to_edge(kind == "end")
 
     # --------------------------------------------------------------- send
+    def choose_attachments(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        dialog = QFileDialog(self, "Attach files")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setNameFilters(
+            [
+                "Images, PDF and text files (*.png *.jpg *.jpeg *.webp *.gif *.pdf *.txt *.md "
+                "*.py *.js *.ts *.json *.csv *.html *.css *.c *.h *.cpp *.rs *.go *.java *.sh "
+                "*.toml *.yaml *.yml *.xml *.sql)",
+                "All files (*)",
+            ]
+        )
+        dialog.filesSelected.connect(self.tray.add_paths)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
     def send(self, text: str) -> None:
         text = text.strip()
-        if not text or self._current in self._streams:
+        if (not text and not len(self.tray)) or self._current in self._streams:
+            return
+        if self.tray.preparing:
+            self.status.showMessage(
+                "Still preparing the attachments; send again in a moment.", 4000
+            )
             return
         connection = self._connection()
         if connection.problem:
@@ -505,9 +542,14 @@ class MainWindow(QMainWindow):
             self._show_conversation(conv_id)
         else:
             message = self._store.add_user_message(conv_id, text)
+            attachments = self.tray.take()
+            for attachment in attachments:
+                self._store.add_attachment(message.id, attachment)
             self.composer.clear()
             self._store.save_draft(conv_id, "")
             self.view.add_user(turn_id(message.id), text)
+            if attachments:
+                self.view.show_attachments(turn_id(message.id), attachments)
         self._start_answer(conv_id, message.id, connection)
 
     def retry(self) -> None:
@@ -538,11 +580,14 @@ class MainWindow(QMainWindow):
         options = RequestOptions(**self._options(conv_id))
         turns = []
         previous_id: str | None = None
-        for message in self._store.messages(conv_id):
+        messages = self._store.messages(conv_id)
+        with_files = self._store.attachment_counts([m.id for m in messages if m.role == "user"])
+        for message in messages:
             if message.status == MessageStatus.STREAMING:
                 continue
             if message.role == "user":
-                turns.append(Turn("user", message.text))
+                files = self._store.attachments(message.id) if message.id in with_files else []
+                turns.append(Turn("user", message.text, tuple(files)))
             elif message.text and message.status in SENDABLE:
                 turns.append(Turn("assistant", message.text))
                 previous_id = message.response_id or previous_id
