@@ -22,12 +22,14 @@ from desktop.api.cancel import CancelToken
 from desktop.api.client import ResponsesClient
 from desktop.api.errors import ApiError, RequestCancelled
 from desktop.api.events import (
+    Citation,
     ReasoningDelta,
     RefusalDelta,
     Reply,
     ResponseDone,
     ResponseStarted,
     TextDelta,
+    ToolActivity,
 )
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,8 @@ class ResponseWorker(QObject):
       delta(text: str)                        — a piece of answer text
       reasoning(text: str)                    — a piece of reasoning summary
       refusal(text: str)                      — a piece of a refusal
+      tool(activity: ToolActivity)            — a built-in tool call changed state
+      citation(citation: Citation)            — a source the answer cites
       finished(reply: Reply)                  — completed or incomplete answer
       failed(failure: Failure)                — error, or stopped by the person
     Exactly one of `finished` / `failed` is emitted, from a `finally` block.
@@ -71,6 +75,8 @@ class ResponseWorker(QObject):
     delta = Signal(str)
     reasoning = Signal(str)
     refusal = Signal(str)
+    tool = Signal(object)
+    citation = Signal(object)
     finished = Signal(object)
     failed = Signal(object)
 
@@ -97,6 +103,10 @@ class ResponseWorker(QObject):
                             self.reasoning.emit(event.text)
                         elif isinstance(event, RefusalDelta):
                             self.refusal.emit(event.text)
+                        elif isinstance(event, ToolActivity):
+                            self.tool.emit(event)
+                        elif isinstance(event, Citation):
+                            self.citation.emit(event)
                         elif isinstance(event, ResponseStarted):
                             self.started.emit(event.response_id or "", event.model or "")
                         elif isinstance(event, ResponseDone):
@@ -109,6 +119,10 @@ class ResponseWorker(QObject):
                         self.delta.emit(reply.text)
                     if reply.refusal:
                         self.refusal.emit(reply.refusal)
+                    for activity in reply.tool_calls:
+                        self.tool.emit(activity)
+                    for citation in reply.citations:
+                        self.citation.emit(citation)
             if reply is None:
                 failure = Failure("The server closed the answer without finishing it.", "network")
         except ApiError as error:

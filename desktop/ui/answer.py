@@ -45,6 +45,8 @@ class AnswerStream(QObject):
       patch(turn_id, start, blocks)            — new HTML for the answer's tail
       reasoning_patch(turn_id, start, blocks)  — same for the reasoning summary
       refusal(turn_id, text)                   — the refusal text so far
+      tools(turn_id, items)                    — built-in tool calls so far (dicts)
+      citations(turn_id, items)                — the sources cited so far (dicts)
       first_byte()                             — the first piece of the answer arrived
       progress(text, reasoning)                — at most once a second, for saving
       done(outcome: AnswerOutcome)             — exactly once
@@ -53,6 +55,8 @@ class AnswerStream(QObject):
     patch = Signal(str, int, list)
     reasoning_patch = Signal(str, int, list)
     refusal = Signal(str, str)
+    tools = Signal(str, list)
+    citations = Signal(str, list)
     first_byte = Signal()
     progress = Signal(str, str)
     done = Signal(object)
@@ -78,6 +82,8 @@ class AnswerStream(QObject):
         self.reasoning_text = ""
         self.refusal_text = ""
         self.blocks: list[str] = []
+        self.tool_items: dict[str, dict[str, Any]] = {}
+        self.citation_items: dict[str, dict[str, Any]] = {}
         self.reasoning_blocks: list[str] = []
         self.finished = False
         self.receiving = False
@@ -96,6 +102,8 @@ class AnswerStream(QObject):
         worker.delta.connect(self._on_delta)
         worker.reasoning.connect(self._on_reasoning)
         worker.refusal.connect(self._on_refusal)
+        worker.tool.connect(self._on_tool)
+        worker.citation.connect(self._on_citation)
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)
 
@@ -136,6 +144,28 @@ class AnswerStream(QObject):
         self.refusal_text += text
         self.refusal.emit(self.turn_id, self.refusal_text)
         self._arrived()
+
+    def _on_tool(self, activity: Any) -> None:
+        self.tool_items[activity.item_id] = {
+            "kind": activity.kind,
+            "status": activity.status,
+            "query": activity.query or "",
+        }
+        self.tools.emit(self.turn_id, list(self.tool_items.values()))
+        self._arrived()
+
+    def _on_citation(self, citation: Any) -> None:
+        if citation.url in self.citation_items:
+            return
+        self.citation_items[citation.url] = {
+            "index": citation.index,
+            "title": citation.title,
+            "url": citation.url,
+        }
+        self.citations.emit(self.turn_id, self.sources())
+
+    def sources(self) -> list[dict[str, Any]]:
+        return sorted(self.citation_items.values(), key=lambda c: int(c["index"]))
 
     def _flush(self, final: bool = False) -> None:
         if self._pending_reasoning:

@@ -296,6 +296,14 @@ class ConversationView(QWebEngineView):
         ]
         self.call("attachments", turn_id, items)
 
+    def show_tools(self, turn_id: str, items: list[dict[str, Any]]) -> None:
+        """What the server's built-in tools are doing (e.g. "Searching the web")."""
+        self.call("toolActivity", turn_id, items)
+
+    def show_citations(self, turn_id: str, items: list[dict[str, Any]]) -> None:
+        """Numbered sources under an answer."""
+        self.call("citations", turn_id, items)
+
     def start_answer(self, turn_id: str, model: str) -> None:
         self.call("startAnswer", {"id": turn_id, "role": "assistant", "model": model})
 

@@ -623,6 +623,12 @@ class MainWindow(QMainWindow):
         stream.refusal.connect(
             lambda t, x, c=conv_id: self._if_current(c, self.view.show_refusal, t, x)
         )
+        stream.tools.connect(
+            lambda t, items, c=conv_id: self._if_current(c, self.view.show_tools, t, items)
+        )
+        stream.citations.connect(
+            lambda t, items, c=conv_id: self._if_current(c, self.view.show_citations, t, items)
+        )
         stream.first_byte.connect(lambda c=conv_id: self._if_current(c, self.status.streaming))
         stream.progress.connect(
             lambda text, reasoning, m=message.id: self._store.update_streaming(m, text, reasoning)
