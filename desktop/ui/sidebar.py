@@ -45,6 +45,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PINNED_ROLE = Qt.ItemDataRole.UserRole + 2
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 3
 PAGE_SIZE = 200
+BULK_PAGE_SIZE = 5000
 # U+26B2 looks like a push-pin seen from the side and is in DejaVu Sans, unlike
 # the emoji pin, which is tofu on machines without a colour emoji font.
 PIN = "\u26b2"
@@ -144,10 +145,14 @@ class ConversationListModel(QAbstractListModel):
         return not parent.isValid() and not self._exhausted
 
     def fetchMore(self, parent: AnyIndex) -> None:
-        if parent.isValid() or self._exhausted or self._fetch is None:
+        if not parent.isValid():
+            self._fetch_page(self._page)
+
+    def _fetch_page(self, limit: int) -> None:
+        if self._exhausted or self._fetch is None:
             return
-        found = [to_row(item) for item in self._fetch(len(self._rows), self._page)]
-        self._exhausted = len(found) < self._page
+        found = [to_row(item) for item in self._fetch(len(self._rows), limit)]
+        self._exhausted = len(found) < limit
         fresh = [row for row in found if row.id not in self._where]
         if not fresh:
             return
@@ -175,9 +180,10 @@ class ConversationListModel(QAbstractListModel):
         self.reset(first, more=len(first) >= self._page)
 
     def fetch_all(self) -> None:
-        """Load every remaining page (the filter needs every title)."""
+        """Load every remaining row (the filter needs every title), in big pages:
+        each page's OFFSET costs the store a walk over the rows before it."""
         while self.canFetchMore(QModelIndex()):
-            self.fetchMore(QModelIndex())
+            self._fetch_page(BULK_PAGE_SIZE)
 
     def fetch_until(self, conv_id: int) -> bool:
         """Load pages until `conv_id` is among the rows; False if it never is."""

@@ -132,8 +132,10 @@ def test_set_conversations_then_fetch_continues_after_them(
     assert source.calls == [(0, 200)]
     source.calls.clear()
     sidebar.set_conversations(data[:200], None)
+    sidebar.list.scrollToBottom()
+    qtbot.waitUntil(lambda: (200, 200) in source.calls)
     sidebar.model.fetch_all()
-    assert source.calls == [(200, 200), (400, 200)]
+    assert source.calls == [(200, 200), (400, 5000)]
     assert sidebar.ids() == [r.id for r in data]
 
 
