@@ -85,13 +85,14 @@ class SearchHitModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._hits: list[SearchHit] = []
-        self._html: list[str] = []
+        self._html: list[str | None] = []
         self.mark = MARK_LIGHT
 
     def set_hits(self, hits: Sequence[SearchHit]) -> None:
         self.beginResetModel()
         self._hits = list(hits)
-        self._html = [hit_html(hit, self.mark) for hit in self._hits]
+        # Built when a row is first painted: most of the 50 hits never are.
+        self._html = [None] * len(self._hits)
         self.endResetModel()
 
     def hit(self, row: int) -> SearchHit:
@@ -107,7 +108,10 @@ class SearchHitModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return hit_text(hit)
         if role == HTML_ROLE:
-            return self._html[index.row()]
+            rich = self._html[index.row()]
+            if rich is None:
+                rich = self._html[index.row()] = hit_html(hit, self.mark)
+            return rich
         if role == HIT_ROLE:
             return hit
         if role == Qt.ItemDataRole.ToolTipRole:
