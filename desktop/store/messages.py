@@ -104,6 +104,16 @@ class MessagesMixin:
             raise NotFoundError(MESSAGE_GONE)
         return rows.message(row)
 
+    def response_data(self, message_id: int) -> Any:
+        """What was saved of the answer's response (sources, tool calls), or None."""
+        with self._db.translated():
+            row = self._db.conn.execute(
+                "SELECT response_json FROM messages WHERE id = ?", (message_id,)
+            ).fetchone()
+        if row is None:
+            raise NotFoundError(MESSAGE_GONE)
+        return blobs.load(row[0])
+
     def versions(self, message_id: int) -> list[Message]:
         """All versions of a message (itself and its siblings), oldest first."""
         with self._db.read() as conn:

@@ -49,6 +49,7 @@ class _Bridge(QObject):
     copy_text = Signal(str)
     copy_answer = Signal(str)
     switch_version = Signal(str, int)
+    open_attachment = Signal(str, int)
 
     @Slot()
     def pageReady(self) -> None:
@@ -69,6 +70,10 @@ class _Bridge(QObject):
     @Slot(str, int)
     def switchVersion(self, turn_id: str, step: int) -> None:
         self.switch_version.emit(turn_id, step)
+
+    @Slot(str, int)
+    def openAttachment(self, turn_id: str, index: int) -> None:
+        self.open_attachment.emit(turn_id, index)
 
 
 class _Page(QWebEnginePage):
@@ -124,6 +129,31 @@ def _shared_profile() -> QWebEngineProfile:
     return _profile
 
 
+def thumbnail_url(data: bytes, side: int = 256) -> str:
+    """A small JPEG/PNG data URL for a thumbnail (the page never gets full images)."""
+    import base64
+
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+    from PySide6.QtGui import QImage
+
+    image = QImage.fromData(data)
+    if image.isNull():
+        return ""
+    if max(image.width(), image.height()) > side:
+        image = image.scaled(
+            side,
+            side,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+    out = QByteArray()
+    buffer = QBuffer(out)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    fmt, mime = ("PNG", "image/png") if image.hasAlphaChannel() else ("JPEG", "image/jpeg")
+    image.save(buffer, fmt, 85)
+    return f"data:{mime};base64,{base64.b64encode(bytes(out.data())).decode('ascii')}"
+
+
 class ConversationView(QWebEngineView):
     """Shows a conversation and applies streaming patches to it.
 
@@ -133,6 +163,7 @@ class ConversationView(QWebEngineView):
     ready = Signal()
     copy_answer_requested = Signal(str)
     version_requested = Signal(str, int)
+    attachment_requested = Signal(str, int)
     link_opened = Signal(QUrl)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -166,6 +197,7 @@ class ConversationView(QWebEngineView):
         self._bridge.copy_text.connect(self._copy)
         self._bridge.copy_answer.connect(self.copy_answer_requested)
         self._bridge.switch_version.connect(self.version_requested)
+        self._bridge.open_attachment.connect(self.attachment_requested)
         self._bridge.ready.connect(self._on_ready)
         self.setPage(page)
         self.setAccessibleName("Conversation")
@@ -289,7 +321,8 @@ class ConversationView(QWebEngineView):
             {
                 "kind": a.kind,
                 "name": a.name,
-                "url": a.data_url() if a.kind == "image" else "",
+                "mime": a.mime,
+                "url": thumbnail_url(a.data) if a.kind == "image" else "",
                 "size": a.size,
             }
             for a in attachments

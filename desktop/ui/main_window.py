@@ -181,6 +181,7 @@ class MainWindow(QMainWindow):
         self.banner.settings_requested.connect(self.settings_requested)
         self.view.copy_answer_requested.connect(self._copy_answer_by_turn)
         self.view.version_requested.connect(self._switch_version)
+        self.view.attachment_requested.connect(self._open_attachment)
         self.composer.edit_last_requested.connect(self.edit_last_question)
         self.view.ready.connect(self._on_page_ready)
         self.find_bar.search.connect(self._find)
@@ -340,6 +341,7 @@ class MainWindow(QMainWindow):
                     turn["reasoning"] = list(stream.reasoning_blocks)
                     turn["notice"] = ""
         self.view.load_turns(turns)
+        self._decorate(recent)
         if self._older:
             QTimer.singleShot(0, lambda c=conv_id: self._load_older(c))
         if stream is not None and not stream.receiving:
@@ -366,8 +368,51 @@ class MainWindow(QMainWindow):
             return
         chunk, self._older = self._older[-OLDER_CHUNK:], self._older[:-OLDER_CHUNK]
         self.view.prepend_turns([turn_dict(m, self._store) for m in chunk])
+        self._decorate(chunk)
         if self._older:
             QTimer.singleShot(0, lambda: self._load_older(conv_id))
+
+    def _decorate(self, messages: list[Any]) -> None:
+        """Attachments under questions, and tool calls and sources of answers."""
+        questions = [m.id for m in messages if m.role == "user"]
+        for message_id in self._store.attachment_counts(questions):
+            try:
+                files = self._store.attachments(message_id)
+            except StoreError as error:
+                self.banner.show_message(error.user_message, kind="warn")
+                continue
+            self.view.show_attachments(turn_id(message_id), files)
+        for message in messages:
+            if message.role != "assistant":
+                continue
+            data = self._store.response_data(message.id)
+            if not isinstance(data, dict):
+                continue
+            if data.get("tools"):
+                self.view.show_tools(turn_id(message.id), data["tools"])
+            if data.get("citations"):
+                self.view.show_citations(turn_id(message.id), data["citations"])
+
+    def _open_attachment(self, tid: str, index: int) -> None:
+        message_id = message_id_of(tid)
+        if message_id is None:
+            return
+        try:
+            files = self._store.attachments(message_id)
+        except StoreError as error:
+            self.banner.show_message(error.user_message, kind="warn")
+            return
+        if not 0 <= index < len(files):
+            return
+        attachment = files[index]
+        if attachment.kind != "image":
+            self.status.showMessage(f"{attachment.name} was sent with the question.", 4000)
+            return
+        from desktop.ui.image_viewer import ImageViewer
+
+        viewer = ImageViewer(attachment.name, attachment.data, self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.open()
 
     def _conversation_usage(self, conv_id: int) -> Usage | None:
         return total_usage(self._store.messages(conv_id))
@@ -541,10 +586,8 @@ class MainWindow(QMainWindow):
             self._store.save_draft(conv_id, "")
             self._show_conversation(conv_id)
         else:
-            message = self._store.add_user_message(conv_id, text)
             attachments = self.tray.take()
-            for attachment in attachments:
-                self._store.add_attachment(message.id, attachment)
+            message = self._store.add_user_message(conv_id, text, attachments)
             self.composer.clear()
             self._store.save_draft(conv_id, "")
             self.view.add_user(turn_id(message.id), text)
@@ -718,7 +761,13 @@ class MainWindow(QMainWindow):
             self.banner.show_message(
                 message,
                 retry=True,
-                settings=bool(failure and failure.kind in {"authentication", "permissiondenied"}),
+                settings=bool(
+                    failure
+                    and (
+                        failure.kind in {"authentication", "permissiondenied"}
+                        or "Settings" in failure.message
+                    )
+                ),
             )
 
     def _save_outcome(self, stream: AnswerStream, outcome: AnswerOutcome, error: str) -> None:
@@ -733,6 +782,12 @@ class MainWindow(QMainWindow):
                 model=(reply.model if reply and reply.model else stream.model),
                 response_id=reply.response_id if reply else None,
                 error=error or None,
+                response={
+                    "id": reply.response_id if reply else None,
+                    "status": outcome.status,
+                    "tools": list(stream.tool_items.values()),
+                    "citations": stream.sources(),
+                },
             )
         except StoreError as err:
             self.banner.show_message(err.user_message)

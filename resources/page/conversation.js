@@ -349,6 +349,9 @@
       setTimeout(function () { answerCopy.textContent = "Copy"; }, 1200);
     }
   });
+  document.addEventListener("parley-attachment", function (event) {
+    if (bridge) bridge.openAttachment(String(event.detail.turnId), Number(event.detail.index));
+  });
   // Middle clicks and drags must not navigate either.
   document.addEventListener("auxclick", function (event) {
     if (event.target.closest && event.target.closest("a[href]")) event.preventDefault();

@@ -85,3 +85,77 @@ def test_attachment_chip_removed_with_delete_key(
     qtbot.keyClick(chip, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: len(window.tray) == 0, timeout=5000)
     assert not window.composer.strip.isVisible()
+
+
+def test_web_search_activity_and_numbered_sources(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    fake_server.set_default("web_search")
+    window = make_window()
+    window.composer.set_text("What's new?")
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.composer.busy, timeout=15000)
+
+    def sources() -> Any:
+        return run_js(
+            qtbot,
+            window.view,
+            "Array.from(document.querySelectorAll('.turn.assistant a[href]'))"
+            ".map(a => [a.textContent, a.getAttribute('href')])",
+        )
+
+    qtbot.waitUntil(lambda: len(sources()) >= 2, timeout=5000)
+    shown = sources()
+    assert all(href.startswith("https://") for _text, href in shown)
+    page_text = run_js(qtbot, window.view, "document.querySelector('.turn.assistant').textContent")
+    assert "Searched the web" in page_text or "search" in page_text.lower()
+    # Tomorrow: the sources are still there when the conversation is opened again.
+    conv = window._current
+    window.new_conversation()
+    window.open_conversation(conv)
+    qtbot.waitUntil(lambda: sources() == shown, timeout=5000)
+
+
+def test_server_without_web_search_gets_one_sentence(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    fake_server.set_default("tool_rejected")
+    window = make_window()
+    window.composer.set_text("Search please")
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.composer.busy, timeout=15000)
+    assert window.banner.label.text() == (
+        "This server does not offer web search; turn it off in Settings."
+    )
+    assert window.banner.settings.isVisible()
+    assert window._store.messages(window._current)[0].text == "Search please"
+
+
+def test_sent_image_shows_as_thumbnail_and_opens(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    fake_server.set_default("normal", answer="Blue.")
+    window = make_window()
+    image = QImage(640, 480, QImage.Format.Format_RGB32)
+    image.fill(QColor("blue"))
+    QGuiApplication.clipboard().setImage(image)
+    window.composer.editor.setFocus()
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(window.tray) == 1 and not window.tray.preparing, timeout=10000)
+    window.composer.set_text("Colour?")
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.composer.busy, timeout=15000)
+    qtbot.waitUntil(
+        lambda: (
+            run_js(qtbot, window.view, "document.querySelectorAll('.turn.user img').length") == 1
+        ),
+        timeout=5000,
+    )
+    with qtbot.waitSignal(window.view.attachment_requested, timeout=5000):
+        run_js(qtbot, window.view, "(document.querySelector('.attachment').click(), true)")
+    from desktop.ui.image_viewer import ImageViewer
+
+    qtbot.waitUntil(lambda: bool(window.findChildren(ImageViewer)), timeout=5000)
+    viewer = window.findChildren(ImageViewer)[0]
+    assert viewer.isVisible()
+    viewer.close()
