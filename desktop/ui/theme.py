@@ -101,6 +101,16 @@ def stylesheet(colors: dict[str, str]) -> str:
     #sendButton:disabled {{ background: {c["alt"]}; color: {c["muted"]}; }}
     #sendButton[busy="true"] {{ background: {c["danger"]}; color: {c["base"]}; }}
     #sendButton:focus {{ outline: 2px solid {c["text"]}; }}
+    #attachButton {{ min-width: 30px; max-width: 30px; min-height: 30px; max-height: 30px;
+                     padding: 0; border-radius: 15px; border: 1px solid {c["border"]};
+                     background: {c["alt"]}; color: {c["muted"]}; font-size: 17px; }}
+    #attachButton:hover {{ border-color: {c["accent"]}; color: {c["accent"]}; }}
+    #attachButton:focus {{ border: 2px solid {c["accent"]}; }}
+    #attachmentChip {{ background: {c["alt"]}; border: 1px solid {c["border"]};
+                       border-radius: 8px; }}
+    #attachmentChip[focused="true"] {{ border: 2px solid {c["accent"]}; }}
+    #attachmentBadge {{ background: {c["base"]}; border-radius: 6px; color: {c["muted"]};
+                        font-weight: 600; font-size: 10px; }}
     #banner {{ background: {c["danger_bg"]}; border: 1px solid {c["danger"]};
               border-radius: 10px; }}
     #bannerText {{ color: {c["danger"]}; }}
