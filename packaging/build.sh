@@ -38,6 +38,9 @@ rm -rf "$BUNDLE"
 "$VENV/bin/pyinstaller" --noconfirm --log-level WARN \
     --workpath "$WORK/pyinstaller" --distpath "$DIST" "$HERE/parley.spec"
 [[ -x "$BUNDLE/parley" ]] || { log "PyInstaller produced no $BUNDLE/parley"; exit 1; }
+# QtWebEngine creates this (empty) folder on first start when it can; shipping it means the
+# installed tree doesn't change at run time and dpkg removes it with the package.
+mkdir -p "$BUNDLE/_internal/PySide6/Qt/resources/locales"
 
 # Depends: the packages owning every system library the bundle links to and does not carry
 # (resolved the way the bootloader does, with _internal first on the library path). The math
@@ -98,7 +101,16 @@ Description: desktop chat client for the Responses API
  .
  This package carries its own Python and Qt (QtWebEngine) under /opt/parley.
 EOF
+cat >"$DEBROOT/DEBIAN/postrm" <<'POSTRM'
+#!/bin/sh
+# Whatever QtWebEngine wrote under /opt/parley at run time goes with the package.
+set -e
+case "$1" in
+    remove | purge) rm -rf /opt/parley ;;
+esac
+POSTRM
 chmod -R u+rwX,go+rX,go-w "$DEBROOT"
+chmod 0755 "$DEBROOT/DEBIAN/postrm"
 rm -f "$DIST/$DEBNAME.deb"
 dpkg-deb --root-owner-group -Zxz "-z$XZ_LEVEL" --build "$DEBROOT" "$DIST/$DEBNAME.deb" >/dev/null
 
