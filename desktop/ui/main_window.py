@@ -98,7 +98,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.setObjectName("mainWindow")
 
-        self.sidebar = Sidebar(self)
+        self.sidebar = Sidebar(
+            self, fetch=lambda offset, limit: self._store.list_conversations(limit, offset)
+        )
         self.view = ConversationView(self)
         self.banner = Banner(self)
         self.find_bar = FindBar(self)
@@ -187,10 +189,23 @@ class MainWindow(QMainWindow):
         self.find_bar.search.connect(self._find)
         self.find_bar.closed.connect(self._find_closed)
 
-        self.setTabOrder(self.composer.editor, self.composer.button)
-        self.setTabOrder(self.composer.button, self.sidebar.new_button)
-        self.setTabOrder(self.sidebar.new_button, self.sidebar.list)
-        self.setTabOrder(self.sidebar.list, self.view)
+        # Tab order follows the layout: message box, Send, the side bar, the page,
+        # then round to the Attach button before the message box.
+        chain = [
+            self.composer.attach_button,
+            self.composer.editor,
+            self.composer.button,
+            self.sidebar.new_button,
+            self.sidebar.filter_edit,
+            self.sidebar.list,
+            self.sidebar.undo_button,
+            self.view,
+        ]
+        for first, second in zip(chain, chain[1:], strict=False):
+            self.setTabOrder(first, second)
+        from desktop.ui.history_flow import HistoryFlow
+
+        self.history = HistoryFlow(self, store)
 
         self.apply_appearance(theme, font_px)
         # Follow the system's light/dark switch while the theme is "system".
@@ -232,6 +247,13 @@ class MainWindow(QMainWindow):
             "conversation_settings": self._toggle_panel,
             "find": self.find_bar.start,
             "palette": self.show_palette,
+            "search": lambda: self.history.search(),
+            "rename": lambda: self.history.rename_current(),
+            "pin": lambda: self.history.toggle_pin_current(),
+            "export_markdown": lambda: self.history.export_current("markdown"),
+            "export_html": lambda: self.history.export_current("html"),
+            "export_json": lambda: self.history.export_current("json"),
+            "import_json": lambda: self.history.import_conversation(),
             "attach": self.choose_attachments,
             "shortcuts": self.show_shortcuts,
             "about": self.show_about,
@@ -296,8 +318,25 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------ conversations
     def _refresh_list(self) -> None:
-        rows = [(c.id, c.title, c.pinned) for c in self._store.list_conversations(limit=500)]
-        self.sidebar.set_conversations(rows, self._current)
+        self.sidebar.reload(self._current)
+
+    def refresh_list(self) -> None:
+        self._refresh_list()
+
+    @property
+    def current_conversation(self) -> int | None:
+        return self._current
+
+    @property
+    def is_dark(self) -> bool:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        return is_dark(app, self._theme)
+
+    def open_message(self, conv_id: int, message_id: int) -> None:
+        """Opens a conversation scrolled to one message (a search hit)."""
+        self._save_draft()
+        self._show_conversation(conv_id, focus=message_id)
 
     def new_conversation(self) -> None:
         self._save_draft()
@@ -311,7 +350,7 @@ class MainWindow(QMainWindow):
         self._save_draft()
         self._show_conversation(conv_id)
 
-    def _show_conversation(self, conv_id: int | None) -> None:
+    def _show_conversation(self, conv_id: int | None, focus: int | None = None) -> None:
         self._current = conv_id
         self._editing = None
         self._older = []
@@ -328,9 +367,14 @@ class MainWindow(QMainWindow):
             return
         from desktop.render import RENDERER_VERSION
 
-        # The visible end first; older turns follow once the page has painted.
-        messages = self._store.messages(conv_id, RENDERER_VERSION)
-        recent, self._older = messages[-FIRST_PAINT_TURNS:], messages[:-FIRST_PAINT_TURNS]
+        # The visible end first (a cheap tail query); the rest, and the usage totals,
+        # once the page has painted. A search hit is drawn with everything after it.
+        recent = self._store.tail(conv_id, FIRST_PAINT_TURNS, RENDERER_VERSION)
+        if focus is not None and all(m.id != focus for m in recent):
+            every = self._store.messages(conv_id, RENDERER_VERSION)
+            at = next((i for i, m in enumerate(every) if m.id == focus), None)
+            if at is not None:
+                recent = every[at:]
         turns = [turn_dict(m, self._store) for m in recent]
         stream = self._streams.get(conv_id)
         if stream is not None:
@@ -342,16 +386,17 @@ class MainWindow(QMainWindow):
                     turn["notice"] = ""
         self.view.load_turns(turns)
         self._decorate(recent)
-        if self._older:
-            QTimer.singleShot(0, lambda c=conv_id: self._load_older(c))
+        if focus is not None:
+            self.view.scroll_to_turn(turn_id(focus))
+        shown = len(recent)
+        self._when_page_ready(lambda c=conv_id, n=shown: self._after_first_paint(c, n))
         if stream is not None and not stream.receiving:
             self.view.start_answer(stream.turn_id, stream.model)
         self.composer.set_text(self._store.draft(conv_id))
         self.composer.set_busy(stream is not None)
-        self.status.show_usage(self._last_usage.get(conv_id), total_usage(messages))
         if stream is None:
             self.status.idle()
-            last = messages[-1] if messages else None
+            last = recent[-1] if recent else None
             if last is not None and last.status == MessageStatus.INTERRUPTED:
                 self.banner.show_message(
                     "The last answer was interrupted when Parley closed unexpectedly; "
@@ -362,6 +407,24 @@ class MainWindow(QMainWindow):
         self._update_model_label()
         self.sidebar.select(conv_id)
 
+    def _when_page_ready(self, callback: Callable[[], None]) -> None:
+        """Runs `callback` after the next paint once the page has loaded."""
+        if self.view.is_ready:
+            QTimer.singleShot(0, callback)
+        else:
+            self.view.ready.connect(lambda: QTimer.singleShot(0, callback))
+
+    def _after_first_paint(self, conv_id: int, shown: int) -> None:
+        if conv_id != self._current:
+            return
+        from desktop.render import RENDERER_VERSION
+
+        messages = self._store.messages(conv_id, RENDERER_VERSION)
+        self.status.show_usage(self._last_usage.get(conv_id), total_usage(messages))
+        self._older = messages[: max(0, len(messages) - shown)]
+        if self._older:
+            QTimer.singleShot(0, lambda: self._load_older(conv_id))
+
     def _load_older(self, conv_id: int) -> None:
         """Prepends older turns in chunks, newest first, between paints."""
         if conv_id != self._current or not self._older:
@@ -370,7 +433,7 @@ class MainWindow(QMainWindow):
         self.view.prepend_turns([turn_dict(m, self._store) for m in chunk])
         self._decorate(chunk)
         if self._older:
-            QTimer.singleShot(0, lambda: self._load_older(conv_id))
+            QTimer.singleShot(16, lambda: self._load_older(conv_id))
 
     def _decorate(self, messages: list[Any]) -> None:
         """Attachments under questions, and tool calls and sources of answers."""
@@ -434,12 +497,13 @@ class MainWindow(QMainWindow):
         if stream is not None:
             stream.stop()
         ids = self.sidebar.ids()
+        title = self._store.conversation(conv_id).title
         self._store.delete_conversation(conv_id)
         self._refresh_list()
         if conv_id == self._current:
             remaining = [i for i in ids if i != conv_id]
             self._show_conversation(remaining[0] if remaining else None)
-        self.status.showMessage("Conversation deleted.", 4000)
+        self.history.deleted(conv_id, title)
 
     def _find(self, text: str, step: int) -> None:
         def show(result: object) -> None:
@@ -519,6 +583,9 @@ class MainWindow(QMainWindow):
         self.view.set_empty_hint(self._empty_hint())
         if not self._connection().problem and self.banner.settings.isVisible():
             self.banner.hide()
+
+    def toggle_sidebar(self) -> None:
+        self._toggle_sidebar()
 
     def _toggle_sidebar(self) -> None:
         visible = not self.sidebar.isVisible()

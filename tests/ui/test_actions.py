@@ -168,7 +168,6 @@ def test_every_action_is_wired(make_window: Any) -> None:
     assert missing <= PENDING
 
 
-@pytest.mark.xfail(strict=True, reason="MainWindow wires the rest of issue #7 next; then drop")
 def test_no_action_is_pending(make_window: Any) -> None:
     window = make_window()
     assert all(wired(action) for action in window.actions_by_id.values())

@@ -55,6 +55,7 @@ NEW_VALUES: dict[str, Any] = {
     "web_search": True,
     "tool_choice": "required",
     "max_tool_calls": 4,
+    "image_detail": "high",
     "stream": False,
     "store": False,
     "use_previous_response_id": True,
