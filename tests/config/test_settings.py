@@ -48,6 +48,7 @@ CHANGED: dict[str, Any] = {
     "web_search": True,
     "tool_choice": "required",
     "max_tool_calls": 7,
+    "image_detail": "low",
     "stream": False,
     "store": False,
     "use_previous_response_id": True,
