@@ -10,6 +10,8 @@ from xml.etree.ElementTree import Element
 from latex2mathml import exceptions as l2m_errors
 from latex2mathml.converter import convert_to_element
 
+from desktop.render.fastmath import simple_mathml
+
 # Every exception type latex2mathml raises for LaTeX it cannot parse. Its walker also
 # trips over some malformed input with IndexError/ValueError/StopIteration (found by
 # fuzzing, e.g. a bare "\genfrac"), which for us mean the same thing: show the source.
@@ -107,10 +109,9 @@ _REWRITES = (
 )
 
 
-@lru_cache(maxsize=CACHE_SIZE)
-def latex_to_mathml(latex: str, display: bool) -> str | None:
-    """MathML `<math>` for `latex` with its source kept in an annotation, or None
-    when latex2mathml cannot convert it."""
+def full_mathml(latex: str, display: bool) -> str | None:
+    """The `<mrow>` latex2mathml makes of `latex`, serialised safely, or None when it
+    cannot convert it (the fast path is checked against this)."""
     converted = latex
     if "\\begin{" in converted:
         for old, new in _REWRITES:
@@ -124,7 +125,17 @@ def latex_to_mathml(latex: str, display: bool) -> str | None:
     out: list[str] = []
     for child in root:
         _serialise(child, out)
-    body = "".join(out)
+    return "".join(out)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def latex_to_mathml(latex: str, display: bool) -> str | None:
+    """MathML `<math>` for `latex` with its source kept in an annotation, or None
+    when latex2mathml cannot convert it."""
+    simple = simple_mathml(latex, display)
+    body = f"<mrow>{simple}</mrow>" if simple is not None else full_mathml(latex, display)
+    if body is None:
+        return None
     source = html.escape(latex, quote=False)
     mode = ' display="block"' if display else ""
     return (
