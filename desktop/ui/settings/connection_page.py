@@ -222,7 +222,17 @@ class ConnectionPage(QWidget):
         token_layout.addLayout(token_row)
         token_layout.addWidget(self.token_status)
         token_layout.addWidget(self.token_note)
+        token_box.setFocusProxy(self.token_edit)
         form.addRow("API &token", token_box)
+        # A label's Alt+letter focuses its buddy only if the buddy itself takes focus,
+        # so point each row's label at the field inside its box.
+        for row in range(form.rowCount()):
+            label_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            field_item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            label = label_item.widget() if label_item is not None else None
+            field = field_item.widget() if field_item is not None else None
+            if isinstance(label, QLabel) and field is not None and field.focusProxy():
+                label.setBuddy(field.focusProxy())
 
         test_row = QHBoxLayout()
         self.test_button = QPushButton("T&est connection", self.details)
@@ -296,6 +306,7 @@ class ConnectionPage(QWidget):
         layout.setSpacing(2)
         for widget in widgets:
             layout.addWidget(widget)
+        box.setFocusProxy(widgets[0])
         return box
 
     # ----- state --------------------------------------------------------------
