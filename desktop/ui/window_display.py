@@ -1,0 +1,203 @@
+"""Showing a conversation in the window: the visible end first, older turns
+afterwards in chunks, attachments, sources and versions (part of MainWindow)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QTimer
+
+from desktop.store.errors import StoreError
+from desktop.store.models import MessageStatus
+from desktop.ui.turns import (
+    message_id_of,
+    total_usage,
+    turn_dict,
+    turn_id,
+)
+
+if TYPE_CHECKING:
+    from desktop.api.events import Usage
+    from desktop.config.connection import Connection
+    from desktop.store import Store
+    from desktop.ui.answer import AnswerStream
+    from desktop.ui.banner import Banner
+    from desktop.ui.composer import Composer
+    from desktop.ui.conversation_view import ConversationView
+    from desktop.ui.sidebar import Sidebar
+    from desktop.ui.status_bar import StatusBar
+
+log = logging.getLogger(__name__)
+
+# Turns drawn before the first paint when a conversation opens; older ones follow.
+FIRST_PAINT_TURNS = 40
+OLDER_CHUNK = 120
+
+
+class DisplayMixin:
+    """MainWindow's conversation display; needs the attributes listed below."""
+
+    # Provided by MainWindow.
+    _store: Store
+    _current: int | None
+    _streams: dict[int, AnswerStream]
+    _last_usage: dict[int, Usage]
+    _older: list[Any]
+    _editing: int | None
+    _closing: bool
+    _pending_overrides: dict[str, Any]
+    _connection: Callable[[], Connection]
+    _options: Callable[[int | None], dict[str, Any]]
+    view: ConversationView
+    composer: Composer
+    banner: Banner
+    status: StatusBar
+    sidebar: Sidebar
+    tray: Any
+
+    def _show_conversation(self, conv_id: int | None, focus: int | None = None) -> None:
+        self._current = conv_id
+        self._editing = None
+        self._older = []
+        self.banner.hide()
+        self.view.clear_find()
+        self._load_overrides(conv_id)
+        if conv_id is None:
+            self.view.load_turns([])
+            self.composer.set_text("")
+            self.composer.set_busy(False)
+            self.status.show_usage(None, None)
+            self.status.idle()
+            self._update_model_label()
+            return
+        from desktop.render import RENDERER_VERSION
+
+        # The visible end first (a cheap tail query); the rest, and the usage totals,
+        # once the page has painted. A search hit is drawn with everything after it.
+        recent = self._store.tail(conv_id, FIRST_PAINT_TURNS, RENDERER_VERSION)
+        if focus is not None and all(m.id != focus for m in recent):
+            every = self._store.messages(conv_id, RENDERER_VERSION)
+            at = next((i for i, m in enumerate(every) if m.id == focus), None)
+            if at is not None:
+                recent = every[at:]
+        turns = [turn_dict(m, self._store) for m in recent]
+        stream = self._streams.get(conv_id)
+        if stream is not None:
+            # Draw the answer in flight from its own blocks, not the last save.
+            for turn in turns:
+                if turn["id"] == stream.turn_id:
+                    turn["blocks"] = list(stream.blocks)
+                    turn["reasoning"] = list(stream.reasoning_blocks)
+                    turn["notice"] = ""
+        self.view.load_turns(turns)
+        self._decorate(recent)
+        if focus is not None:
+            self.view.scroll_to_turn(turn_id(focus))
+        shown = len(recent)
+        self._when_page_ready(lambda c=conv_id, n=shown: self._after_first_paint(c, n))
+        if stream is not None and not stream.receiving:
+            self.view.start_answer(stream.turn_id, stream.model)
+        self.composer.set_text(self._store.draft(conv_id))
+        self.composer.set_busy(stream is not None)
+        if stream is None:
+            self.status.idle()
+            last = recent[-1] if recent else None
+            if last is not None and last.status == MessageStatus.INTERRUPTED:
+                self.banner.show_message(
+                    "The last answer was interrupted when Parley closed unexpectedly; "
+                    "what arrived is kept. Press Retry to ask again.",
+                    retry=True,
+                    kind="warn",
+                )
+        self._update_model_label()
+        self.sidebar.select(conv_id)
+
+    def _when_page_ready(self, callback: Callable[[], None]) -> None:
+        """Runs `callback` after the next paint once the page has loaded."""
+        if self.view.is_ready:
+            QTimer.singleShot(0, callback)
+        else:
+            self.view.ready.connect(lambda: QTimer.singleShot(0, callback))
+
+    def _after_first_paint(self, conv_id: int, shown: int) -> None:
+        if conv_id != self._current:
+            return
+        from desktop.render import RENDERER_VERSION
+
+        messages = self._store.messages(conv_id, RENDERER_VERSION)
+        self.status.show_usage(self._last_usage.get(conv_id), total_usage(messages))
+        self._older = messages[: max(0, len(messages) - shown)]
+        if self._older:
+            QTimer.singleShot(0, lambda: self._load_older(conv_id))
+
+    def _load_older(self, conv_id: int) -> None:
+        """Prepends older turns in chunks, newest first, between paints."""
+        if conv_id != self._current or not self._older:
+            return
+        chunk, self._older = self._older[-OLDER_CHUNK:], self._older[:-OLDER_CHUNK]
+        self.view.prepend_turns([turn_dict(m, self._store) for m in chunk])
+        self._decorate(chunk)
+        if self._older:
+            QTimer.singleShot(16, lambda: self._load_older(conv_id))
+
+    def _decorate(self, messages: list[Any]) -> None:
+        """Attachments under questions, and tool calls and sources of answers."""
+        questions = [m.id for m in messages if m.role == "user"]
+        for message_id in self._store.attachment_counts(questions):
+            try:
+                files = self._store.attachments(message_id)
+            except StoreError as error:
+                self.banner.show_message(error.user_message, kind="warn")
+                continue
+            self.view.show_attachments(turn_id(message_id), files)
+        for message in messages:
+            if message.role != "assistant":
+                continue
+            data = self._store.response_data(message.id)
+            if not isinstance(data, dict):
+                continue
+            if data.get("tools"):
+                self.view.show_tools(turn_id(message.id), data["tools"])
+            if data.get("citations"):
+                self.view.show_citations(turn_id(message.id), data["citations"])
+
+    def _open_attachment(self, tid: str, index: int) -> None:
+        message_id = message_id_of(tid)
+        if message_id is None:
+            return
+        try:
+            files = self._store.attachments(message_id)
+        except StoreError as error:
+            self.banner.show_message(error.user_message, kind="warn")
+            return
+        if not 0 <= index < len(files):
+            return
+        attachment = files[index]
+        if attachment.kind != "image":
+            self.status.showMessage(f"{attachment.name} was sent with the question.", 4000)
+            return
+        from desktop.ui.image_viewer import ImageViewer
+
+        viewer = ImageViewer(attachment.name, attachment.data, self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.open()
+
+    def _conversation_usage(self, conv_id: int) -> Usage | None:
+        return total_usage(self._store.messages(conv_id))
+
+    def _switch_version(self, tid: str, step: int) -> None:
+        message_id = message_id_of(tid)
+        conv_id = self._current
+        if message_id is None or conv_id is None or conv_id in self._streams:
+            return
+        versions = self._store.versions(message_id)
+        ids = [v.id for v in versions]
+        if message_id not in ids:
+            return
+        index = ids.index(message_id) + step
+        if 0 <= index < len(ids):
+            self._save_draft()
+            self._store.switch_version(ids[index])
+            self._show_conversation(conv_id)

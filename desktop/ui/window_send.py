@@ -1,0 +1,332 @@
+"""Asking and answering in the window: send, retry, edit, stop, and saving
+what arrives (part of MainWindow)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+
+from desktop.store.errors import StoreError
+from desktop.store.models import MessageStatus
+from desktop.ui.turns import (
+    cut_short_message,
+    notice_for,
+    title_from,
+    to_message_usage,
+    turn_id,
+)
+
+if TYPE_CHECKING:
+    from desktop.api.events import Usage
+    from desktop.config.connection import Connection
+    from desktop.store import Store
+    from desktop.ui.answer import AnswerOutcome, AnswerStream
+    from desktop.ui.banner import Banner
+    from desktop.ui.composer import Composer
+    from desktop.ui.conversation_view import ConversationView
+    from desktop.ui.sidebar import Sidebar
+    from desktop.ui.status_bar import StatusBar
+
+log = logging.getLogger(__name__)
+
+# Statuses whose text is part of the conversation sent back to the model.
+SENDABLE = {"complete", "incomplete", "stopped", "interrupted"}
+
+
+class SendMixin:
+    """MainWindow's question-and-answer flow; needs the attributes listed below."""
+
+    # Provided by MainWindow.
+    _store: Store
+    _current: int | None
+    _streams: dict[int, AnswerStream]
+    _last_usage: dict[int, Usage]
+    _older: list[Any]
+    _editing: int | None
+    _closing: bool
+    _pending_overrides: dict[str, Any]
+    _connection: Callable[[], Connection]
+    _options: Callable[[int | None], dict[str, Any]]
+    view: ConversationView
+    composer: Composer
+    banner: Banner
+    status: StatusBar
+    sidebar: Sidebar
+    tray: Any
+
+    # --------------------------------------------------------------- send
+    def choose_attachments(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        dialog = QFileDialog(self, "Attach files")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setNameFilters(
+            [
+                "Images, PDF and text files (*.png *.jpg *.jpeg *.webp *.gif *.pdf *.txt *.md "
+                "*.py *.js *.ts *.json *.csv *.html *.css *.c *.h *.cpp *.rs *.go *.java *.sh "
+                "*.toml *.yaml *.yml *.xml *.sql)",
+                "All files (*)",
+            ]
+        )
+        dialog.filesSelected.connect(self.tray.add_paths)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def send(self, text: str) -> None:
+        text = text.strip()
+        if (not text and not len(self.tray)) or self._current in self._streams:
+            return
+        if self.tray.preparing:
+            self.status.showMessage(
+                "Still preparing the attachments; send again in a moment.", 4000
+            )
+            return
+        connection = self._connection()
+        if connection.problem:
+            self.banner.show_message(connection.problem, settings=True)
+            return
+        if self._current is None:
+            conversation = self._store.create_conversation(settings=self._pending_overrides)
+            self._pending_overrides = {}
+            self._store.set_auto_title(conversation.id, title_from(text))
+            self._current = conversation.id
+            self._refresh_list()
+        conv_id = self._current
+        editing, self._editing = self._editing, None
+        # The question is saved before anything is sent: it survives any failure.
+        if editing is not None:
+            # An edited question is a new version; the old branch stays reachable.
+            message = self._store.edit_question(editing, text)
+            self.composer.clear()
+            self._store.save_draft(conv_id, "")
+            self._show_conversation(conv_id)
+        else:
+            attachments = self.tray.take()
+            message = self._store.add_user_message(conv_id, text, attachments)
+            self.composer.clear()
+            self._store.save_draft(conv_id, "")
+            self.view.add_user(turn_id(message.id), text)
+            if attachments:
+                self.view.show_attachments(turn_id(message.id), attachments)
+        self._start_answer(conv_id, message.id, connection)
+
+    def retry(self) -> None:
+        """Answers the last question again (after an error, a stop or a crash)."""
+        conv_id = self._current
+        if conv_id is None or conv_id in self._streams:
+            return
+        connection = self._connection()
+        if connection.problem:
+            self.banner.show_message(connection.problem, settings=True)
+            return
+        messages = self._store.messages(conv_id)
+        if not messages:
+            return
+        last = messages[-1]
+        question_id = last.id
+        if last.role == "assistant":
+            # The old answer stays reachable as an earlier version.
+            if last.parent_id is None:
+                return
+            question_id = last.parent_id
+            self.view.remove_turn(turn_id(last.id))
+        self._start_answer(conv_id, question_id, connection)
+
+    def _request_body(self, conv_id: int) -> tuple[dict[str, Any], str]:
+        from desktop.api.request import RequestOptions, Turn, build_request
+
+        options = RequestOptions(**self._options(conv_id))
+        turns = []
+        previous_id: str | None = None
+        messages = self._store.messages(conv_id)
+        with_files = self._store.attachment_counts([m.id for m in messages if m.role == "user"])
+        for message in messages:
+            if message.status == MessageStatus.STREAMING:
+                continue
+            if message.role == "user":
+                files = self._store.attachments(message.id) if message.id in with_files else []
+                turns.append(Turn("user", message.text, tuple(files)))
+            elif message.text and message.status in SENDABLE:
+                turns.append(Turn("assistant", message.text))
+                previous_id = message.response_id or previous_id
+        body = build_request(turns, options, previous_id)
+        return body, options.model
+
+    def _start_answer(self, conv_id: int, question_id: int, connection: Connection) -> None:
+        self.banner.hide()
+        try:
+            body, model = self._request_body(conv_id)
+        except ValueError as error:
+            self.banner.show_message(f"{error}. Open Settings to fix it.", settings=True)
+            return
+        from desktop.ui.answer import AnswerStream
+
+        message = self._store.start_assistant_message(question_id, model, request=body)
+        stream = AnswerStream(
+            conv_id,
+            turn_id(message.id),
+            message.id,
+            model,
+            connection.base_url,
+            connection.token,
+            body,
+            self,
+        )
+        stream.patch.connect(
+            lambda t, s, b, c=conv_id: self._if_current(c, self.view.patch, t, s, b)
+        )
+        stream.reasoning_patch.connect(
+            lambda t, s, b, c=conv_id: self._if_current(c, self.view.patch_reasoning, t, s, b)
+        )
+        stream.refusal.connect(
+            lambda t, x, c=conv_id: self._if_current(c, self.view.show_refusal, t, x)
+        )
+        stream.tools.connect(
+            lambda t, items, c=conv_id: self._if_current(c, self.view.show_tools, t, items)
+        )
+        stream.citations.connect(
+            lambda t, items, c=conv_id: self._if_current(c, self.view.show_citations, t, items)
+        )
+        stream.first_byte.connect(lambda c=conv_id: self._if_current(c, self.status.streaming))
+        stream.progress.connect(
+            lambda text, reasoning, m=message.id: self._store.update_streaming(m, text, reasoning)
+        )
+        stream.done.connect(lambda outcome, s=stream: self._on_answer_done(s, outcome))
+        self._streams[conv_id] = stream
+        self.view.start_answer(stream.turn_id, model)
+        self.composer.set_busy(True)
+        self.status.waiting()
+        stream.start()
+
+    def _if_current(self, conv_id: int, func: Callable[..., None], *args: Any) -> None:
+        if conv_id == self._current:
+            func(*args)
+
+    def stop(self) -> None:
+        stream = self._streams.get(self._current) if self._current is not None else None
+        if stream is not None:
+            stream.stop()
+        elif self._editing is not None:
+            self._editing = None
+            self.composer.clear()
+            self.banner.hide()
+
+    def edit_last_question(self) -> None:
+        """Puts the last question in the composer; sending makes it a new version."""
+        conv_id = self._current
+        if conv_id is None or conv_id in self._streams:
+            return
+        questions = [m for m in self._store.messages(conv_id) if m.role == "user"]
+        if not questions:
+            return
+        self._editing = questions[-1].id
+        self.composer.set_text(questions[-1].text)
+        self.composer.focus()
+        self.banner.show_message(
+            "Editing your last question: Enter sends it as a new version, Esc cancels.",
+            kind="info",
+        )
+
+    def _on_answer_done(self, stream: AnswerStream, outcome: AnswerOutcome) -> None:
+        conv_id = stream.conversation_id
+        self._streams.pop(conv_id, None)
+        reply = outcome.reply
+        error = outcome.failure.message if outcome.failure else ""
+        if outcome.status == "incomplete" and reply is not None:
+            reason = reply.incomplete_reason or "unknown"
+            error = cut_short_message(reason)
+        self._save_outcome(stream, outcome, error)
+        if outcome.usage is not None:
+            self._last_usage[conv_id] = outcome.usage
+        if self._closing:
+            return
+        self._refresh_list()
+        if conv_id != self._current:
+            return
+        self.composer.set_busy(False)
+        notice, kind = notice_for(outcome.status, error)
+        self.view.finish_answer(stream.turn_id, notice, kind)
+        QTimer.singleShot(300, self.view.collect_garbage)
+        self.status.show_usage(outcome.usage, self._conversation_usage(conv_id))
+        if outcome.status == "complete":
+            self.status.done(outcome.elapsed_s)
+        elif outcome.status == "incomplete":
+            self.status.done(outcome.elapsed_s, incomplete=True)
+        elif outcome.status == "stopped":
+            self.status.stopped()
+        else:
+            failure = outcome.failure
+            message = failure.message if failure else "The answer failed."
+            self.status.error("Failed")
+            self.banner.show_message(
+                message,
+                retry=True,
+                settings=bool(
+                    failure
+                    and (
+                        failure.kind in {"authentication", "permissiondenied"}
+                        or "Settings" in failure.message
+                    )
+                ),
+            )
+
+    def _save_outcome(self, stream: AnswerStream, outcome: AnswerOutcome, error: str) -> None:
+        reply = outcome.reply
+        try:
+            self._store.finish_message(
+                stream.message_id,
+                MessageStatus(outcome.status),
+                text=outcome.text or outcome.refusal,
+                reasoning=outcome.reasoning,
+                usage=to_message_usage(outcome.usage),
+                model=(reply.model if reply and reply.model else stream.model),
+                response_id=reply.response_id if reply else None,
+                error=error or None,
+                response={
+                    "id": reply.response_id if reply else None,
+                    "status": outcome.status,
+                    "tools": list(stream.tool_items.values()),
+                    "citations": stream.sources(),
+                },
+            )
+        except StoreError as err:
+            self.banner.show_message(err.user_message)
+            log.error("could not save the answer: %s", err)
+
+    # --------------------------------------------------------------- copy
+    def copy_last_answer(self) -> None:
+        if self._current is None:
+            return
+        for message in reversed(self._store.messages(self._current)):
+            if message.role == "assistant" and message.text:
+                QGuiApplication.clipboard().setText(message.text)
+                self.status.showMessage("Copied the last answer.", 3000)
+                return
+
+    def _copy_answer_by_turn(self, tid: str) -> None:
+        if self._current is None:
+            return
+        stream = self._streams.get(self._current)
+        if stream is not None and stream.turn_id == tid:
+            QGuiApplication.clipboard().setText(stream.text)
+            return
+        for message in self._store.messages(self._current):
+            if turn_id(message.id) == tid:
+                QGuiApplication.clipboard().setText(message.text)
+                self.status.showMessage("Copied the answer as Markdown.", 3000)
+                return
+
+    def copy_last_code(self) -> None:
+        def done(code: object) -> None:
+            if isinstance(code, str):
+                QGuiApplication.clipboard().setText(code)
+                self.status.showMessage("Copied the last code block.", 3000)
+            else:
+                self.status.showMessage("There is no code block to copy.", 3000)
+
+        self.view.last_code(done)
