@@ -11,6 +11,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES, Token, _TokenType
 from pygments.util import ClassNotFound
 
+from desktop.render.fastlex import accelerate
+
 # Languages whose "highlighting" would be plain text anyway: skip the lexer.
 _PLAIN = frozenset({"", "text", "plain", "plaintext", "txt", "none", "output", "console-output"})
 
@@ -26,7 +28,7 @@ def _lexer(language: str) -> Lexer | None:
         return None
     try:
         # stripnl/ensurenl off: the <code> text must equal the fence's source exactly.
-        return get_lexer_by_name(language, stripnl=False, ensurenl=False)
+        return accelerate(get_lexer_by_name(language, stripnl=False, ensurenl=False))
     except ClassNotFound:
         # An unknown or made-up language name is ordinary model output: plain text.
         return None
@@ -69,10 +71,26 @@ def language_of(info: str) -> str:
     return info.strip().split(maxsplit=1)[0].lower() if info.strip() else ""
 
 
+# Blocks up to this size are cached: re-renders (a conversation reopened, the end of a
+# stream with link definitions) then skip the lexer, without holding on to huge blocks.
+CACHED_SOURCE_CHARS = 16_384
+
+
 def code_block_html(source: str, language: str) -> str:
     """A code block wrapped for the page's copy button: the `<code>` element's text is
     exactly `source` (less the fence's final newline) and `data-lang` is the fence's
     language ("" when none was given)."""
+    if len(source) <= CACHED_SOURCE_CHARS:
+        return _cached_code_block_html(source, language)
+    return _code_block_html(source, language)
+
+
+@lru_cache(maxsize=1024)
+def _cached_code_block_html(source: str, language: str) -> str:
+    return _code_block_html(source, language)
+
+
+def _code_block_html(source: str, language: str) -> str:
     if source.endswith("\n"):
         source = source[:-1]
     lexer = _lexer(language)
