@@ -3,9 +3,21 @@ re-rendered, so each delta costs only the re-render of the block being written."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from markdown_it.common.utils import normalizeReference
+
 from desktop.render.markdown import Block, render_blocks
+
+# Bracketed text that could be a reference link's label (`[foo]`, `[text][foo]`).
+_BRACKETED = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]")
+
+
+def uses_labels(text: str, labels: set[str]) -> bool:
+    """Whether `text` has bracketed text naming one of the (normalised) `labels`, so
+    that a change to those definitions could change how it renders."""
+    return any(normalizeReference(m.group(1)) in labels for m in _BRACKETED.finditer(text))
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,8 @@ class StreamingRenderer:
         self._tail = ""
         self._held_cr = False
         self._sealed: list[str] = []
+        # How many sealed blocks each stretch of `_sealed_text` rendered to.
+        self._sealed_sizes: list[int] = []
         self._shown_tail: list[str] = []
         self._env: dict[str, object] = {}
         self.renders = 0
@@ -71,16 +85,41 @@ class StreamingRenderer:
             self._tail += "\n"
             self._held_cr = False
         if self._env.get("references"):
-            # A definition can change links in sealed blocks: render it all again.
-            self._tail = self.text
-            self._sealed_text = []
-            self._sealed = []
-            self._shown_tail = []
-            self._env = {}
-            blocks = self._render_tail()
-            self._shown_tail = [block.html for block in blocks]
-            return Patch(0, list(self._shown_tail))
+            return self._finish_with_references()
         return self._update(final=True)
+
+    def _finish_with_references(self) -> Patch:
+        """The last patch when the answer defines link references: collect the final
+        definitions, then re-render only the stretches that name one, and the tail."""
+        env: dict[str, object] = {}
+        for chunk in [*self._sealed_text, self._tail]:
+            if "]:" in chunk:
+                # Stretches end at block boundaries, so each one alone yields exactly
+                # the definitions it holds in the whole text (first one wins).
+                render_blocks(chunk, env)
+        final_refs = env.get("references")
+        streamed_refs = self._env.get("references")
+        labels = set(final_refs if isinstance(final_refs, dict) else ())
+        labels |= set(streamed_refs if isinstance(streamed_refs, dict) else ())
+        old = self._sealed + self._shown_tail
+        sealed: list[str] = []
+        first = 0
+        for chunk, size in zip(self._sealed_text, self._sealed_sizes, strict=True):
+            if uses_labels(chunk, labels):
+                blocks = render_blocks(chunk, env)
+                self.renders += len(blocks)
+                sealed.extend(block.html for block in blocks)
+            else:
+                sealed.extend(self._sealed[first : first + size])
+            first += size
+        self._sealed = sealed
+        self._env = env
+        self._shown_tail = [block.html for block in self._render_tail()]
+        new = self._sealed + self._shown_tail
+        start = 0
+        while start < len(old) and start < len(new) and old[start] == new[start]:
+            start += 1
+        return Patch(start, new[start:])
 
     def _render_tail(self) -> list[Block]:
         blocks = render_blocks(self._tail, self._env)
@@ -115,6 +154,7 @@ class StreamingRenderer:
         for _ in range(blocks[keep].first_line):
             offset = tail.index("\n", offset) + 1
         self._sealed.extend(block.html for block in blocks[:keep])
+        self._sealed_sizes.append(keep)
         self._sealed_text.append(tail[:offset])
         self._tail = tail[offset:]
         return keep

@@ -82,3 +82,42 @@ def test_crlf_split_across_deltas() -> None:
         view = apply_patch(view, renderer.feed(delta))
     view = apply_patch(view, renderer.finish())
     assert "".join(view) == render_markdown("# A\r\nb\r\n\r\n- c\r\n")
+
+
+def test_finish_with_references_rerenders_only_blocks_naming_a_label() -> None:
+    body = "".join(f"Paragraph {n} with [a link](https://e.com/{n}).\n\n" for n in range(300))
+    text = (
+        "Early use of [ref] and [Other][REF].\n\n" + body + "[ref]: https://example.com/long/path\n"
+    )
+    renderer = StreamingRenderer()
+    view: list[str] = []
+    for patch in feed_all(renderer, text, 5):
+        view = apply_patch(view, patch)
+    renders_before = renderer.renders
+    patch = renderer.finish()
+    view = apply_patch(view, patch)
+    assert "".join(view) == render_markdown(text)
+    assert 'href="https://example.com/long/path"' in "".join(view)
+    # The first paragraph and the open tail, not the 300 paragraphs in between.
+    assert renderer.renders - renders_before <= 3
+    assert patch.start == 0 and len(patch.blocks) == len(view)
+
+
+def test_finish_corrects_links_read_from_half_written_definitions() -> None:
+    text = "[ref]: https://example.com/full\n\nUse [ref] here.\n\n" + "Filler.\n\n" * 20
+    renderer = StreamingRenderer()
+    view: list[str] = []
+    for patch in feed_all(renderer, text, 1):
+        view = apply_patch(view, patch)
+    view = apply_patch(view, renderer.finish())
+    assert "".join(view) == render_markdown(text)
+    assert 'href="https://example.com/full"' in "".join(view)
+
+
+def test_finish_without_references_renders_only_the_tail() -> None:
+    text = "".join(f"Paragraph {n}.\n\n" for n in range(300))
+    renderer = StreamingRenderer()
+    feed_all(renderer, text, 40)
+    renders_before = renderer.renders
+    renderer.finish()
+    assert renderer.renders - renders_before <= 2
