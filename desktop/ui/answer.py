@@ -1,9 +1,8 @@
-"""One answer in flight, on the GUI thread: worker signals in, view patches out.
+"""One answer in flight: worker signals in, view patches out.
 
-Deltas are buffered and rendered at most once per frame (`FRAME_MS`), so a fast
-stream costs one small `StreamingRenderer.feed` and one page update per frame
-however many events arrive. The answer keeps its own block list, so it can be
-redrawn whole when the person switches back to its conversation mid-stream.
+The text is rendered on a `RenderThread` (never on the GUI thread), at most once
+per frame however many deltas arrive. The answer keeps its own block list, so it
+can be redrawn whole when the person switches back to its conversation mid-stream.
 """
 
 from __future__ import annotations
@@ -11,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QObject, Signal
 
 from desktop.api.events import Reply, Usage
-from desktop.render import StreamingRenderer
+from desktop.ui.render_thread import RenderThread
 from desktop.workers import Failure, WorkerHandle, start_response
 
-FRAME_MS = 16
 SAVE_EVERY_MS = 1000
 
 
@@ -87,16 +85,12 @@ class AnswerStream(QObject):
         self.reasoning_blocks: list[str] = []
         self.finished = False
         self.receiving = False
-        self._pending = ""
-        self._pending_reasoning = ""
-        self._renderer = StreamingRenderer()
-        self._reasoning_renderer = StreamingRenderer()
+        self._outcome: AnswerOutcome | None = None
         self._clock = QElapsedTimer()
         self._last_save = QElapsedTimer()
-        self._frame = QTimer(self)
-        self._frame.setSingleShot(True)
-        self._frame.setInterval(FRAME_MS)
-        self._frame.timeout.connect(self._flush)
+        self._render = RenderThread()
+        self._render.patch.connect(self._on_patch)
+        self._render.rendered.connect(self._on_rendered)
         self._handle: WorkerHandle = start_response(base_url, token, body, self)
         worker = self._handle.worker
         worker.delta.connect(self._on_delta)
@@ -111,6 +105,7 @@ class AnswerStream(QObject):
     def start(self) -> None:
         self._clock.start()
         self._last_save.start()
+        self._render.start()
         self._handle.start()
 
     def stop(self) -> None:
@@ -118,7 +113,9 @@ class AnswerStream(QObject):
         self._handle.stop()
 
     def join(self, timeout_ms: int = 3000) -> bool:
-        return self._handle.join(timeout_ms)
+        joined = self._handle.join(timeout_ms)
+        self._render.finish()
+        return self._render.wait(timeout_ms) and joined
 
     @property
     def elapsed_s(self) -> float:
@@ -129,15 +126,18 @@ class AnswerStream(QObject):
         if not self.receiving:
             self.receiving = True
             self.first_byte.emit()
-        if not self._frame.isActive():
-            self._frame.start()
+        if self._last_save.elapsed() >= SAVE_EVERY_MS:
+            self._last_save.restart()
+            self.progress.emit(self.text, self.reasoning_text)
 
     def _on_delta(self, text: str) -> None:
-        self._pending += text
+        self.text += text
+        self._render.add("answer", text)
         self._arrived()
 
     def _on_reasoning(self, text: str) -> None:
-        self._pending_reasoning += text
+        self.reasoning_text += text
+        self._render.add("reasoning", text)
         self._arrived()
 
     def _on_refusal(self, text: str) -> None:
@@ -167,26 +167,8 @@ class AnswerStream(QObject):
     def sources(self) -> list[dict[str, Any]]:
         return sorted(self.citation_items.values(), key=lambda c: int(c["index"]))
 
-    def _flush(self, final: bool = False) -> None:
-        if self._pending_reasoning:
-            self.reasoning_text += self._pending_reasoning
-            rpatch = self._reasoning_renderer.feed(self._pending_reasoning)
-            self._pending_reasoning = ""
-            self._apply(rpatch.start, list(rpatch.blocks), reasoning=True)
-        if final and self.reasoning_text:
-            rpatch = self._reasoning_renderer.finish()
-            self._apply(rpatch.start, list(rpatch.blocks), reasoning=True)
-        if self._pending:
-            self.text += self._pending
-            patch = self._renderer.feed(self._pending)
-            self._pending = ""
-            self._apply(patch.start, list(patch.blocks), reasoning=False)
-        if final:
-            patch = self._renderer.finish()
-            self._apply(patch.start, list(patch.blocks), reasoning=False)
-        if not final and self._last_save.elapsed() >= SAVE_EVERY_MS:
-            self._last_save.restart()
-            self.progress.emit(self.text, self.reasoning_text)
+    def _on_patch(self, kind: str, start: int, blocks: list[str]) -> None:
+        self._apply(start, blocks, reasoning=kind == "reasoning")
 
     def _apply(self, start: int, blocks: list[str], *, reasoning: bool) -> None:
         target = self.reasoning_blocks if reasoning else self.blocks
@@ -198,19 +180,21 @@ class AnswerStream(QObject):
         signal.emit(self.turn_id, start, blocks)
 
     def _complete(self, outcome: AnswerOutcome) -> None:
-        self._frame.stop()
+        # `done` waits until the render thread has drawn the last words.
+        self._outcome = outcome
+        self._render.finish()
+
+    def _on_rendered(self) -> None:
+        self._render.wait(1000)
         self.finished = True
-        self.done.emit(outcome)
+        if self._outcome is not None:
+            self.done.emit(self._outcome)
 
     def _on_finished(self, reply: Reply) -> None:
         # The final Reply is authoritative (a server may skip deltas).
-        if reply.text and reply.text != self.text + self._pending:
-            self._pending = ""
-            self.text = ""
-            self.blocks.clear()
-            self._renderer = StreamingRenderer()
-            self._pending = reply.text
-        self._flush(final=True)
+        if reply.text and reply.text != self.text:
+            self.text = reply.text
+            self._render.replace(reply.text)
         status = "incomplete" if reply.status == "incomplete" else "complete"
         self._complete(
             AnswerOutcome(
@@ -225,7 +209,6 @@ class AnswerStream(QObject):
         )
 
     def _on_failed(self, failure: Failure) -> None:
-        self._flush(final=True)
         status = "stopped" if failure.kind == "cancelled" else "failed"
         self._complete(
             AnswerOutcome(

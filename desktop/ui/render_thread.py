@@ -1,0 +1,91 @@
+"""Renders a streaming answer off the GUI thread.
+
+Re-rendering the open tail of a long answer can take tens of milliseconds (a
+long list is one top-level block), which would freeze typing if done on the GUI
+thread. This thread takes all text that arrived since its last pass, feeds the
+`StreamingRenderer`s and sends the patches back as queued signals. It batches:
+after each pass it waits at least a frame (longer when a pass was slow), so a
+fast stream costs one render per frame, not one per delta.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from PySide6.QtCore import QThread, Signal
+
+MIN_GAP_S = 0.016
+# After a pass that took t seconds, wait t * SLOW_FACTOR before the next one, so
+# rendering takes at most about a third of a core however large the tail grows.
+SLOW_FACTOR = 2.0
+
+
+class RenderThread(QThread):
+    """Signals (queued to the GUI thread):
+    patch(kind, start, blocks) — kind "answer" or "reasoning"
+    rendered()                 — after `finish()`: everything has been rendered
+    """
+
+    patch = Signal(str, int, list)
+    rendered = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("parley-render")
+        self._cond = threading.Condition()
+        self._text: list[str] = []
+        self._reasoning: list[str] = []
+        self._restart: str | None = None
+        self._final = False
+
+    def add(self, kind: str, text: str) -> None:
+        with self._cond:
+            (self._reasoning if kind == "reasoning" else self._text).append(text)
+            self._cond.notify()
+
+    def replace(self, text: str) -> None:
+        """Renders the answer anew from `text` (the server's final word wins)."""
+        with self._cond:
+            self._restart = text
+            self._text.clear()
+            self._cond.notify()
+
+    def finish(self) -> None:
+        with self._cond:
+            self._final = True
+            self._cond.notify()
+
+    def run(self) -> None:
+        from desktop.render import StreamingRenderer
+
+        answer, reasoning = StreamingRenderer(), StreamingRenderer()
+        while True:
+            with self._cond:
+                while not (self._text or self._reasoning or self._final or self._restart):
+                    self._cond.wait()
+                text, self._text = "".join(self._text), []
+                thought, self._reasoning = "".join(self._reasoning), []
+                restart, self._restart = self._restart, None
+                final = self._final
+            started = time.perf_counter()
+            if restart is not None:
+                answer = StreamingRenderer()
+                text = restart + text
+            if thought:
+                p = reasoning.feed(thought)
+                self.patch.emit("reasoning", p.start, list(p.blocks))
+            if text or restart is not None:
+                p = answer.feed(text)
+                self.patch.emit("answer", p.start, list(p.blocks))
+            if final:
+                p = reasoning.finish()
+                self.patch.emit("reasoning", p.start, list(p.blocks))
+                p = answer.finish()
+                self.patch.emit("answer", p.start, list(p.blocks))
+                self.rendered.emit()
+                return
+            gap = max(MIN_GAP_S, (time.perf_counter() - started) * SLOW_FACTOR)
+            with self._cond:
+                # Wait to batch more text, but wake at once when the answer ends.
+                self._cond.wait_for(lambda: self._final, timeout=gap)
