@@ -186,6 +186,11 @@ def run_gui(args: list[str]) -> int:
     icon = resource("icons", "parley.svg")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    from PySide6.QtGui import QFontDatabase
+
+    # The packaged app carries its math font; a source checkout uses the system's.
+    for font in sorted(resource("fonts").glob("*.ttf")):
+        QFontDatabase.addApplicationFont(str(font))
 
     from desktop.config.secrets import default_secret_store
     from desktop.config.settings import Settings

@@ -104,16 +104,30 @@ ensure_venv() {
             "$py" -m venv "$VENV"
         fi
     fi
-    # Re-install only when the dependency declaration or the extras changed.
-    local stamp="$VENV/.parley-installed" want
-    want="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1) [$PARLEY_EXTRAS]"
-    if [[ ! -f "$stamp" ]] || ! grep -qxF "$want" "$stamp"; then
+    # Re-install only when the dependency declaration changed or an extra is missing.
+    local stamp="$VENV/.parley-installed" hash installed="" extra missing=0
+    hash="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
+    if [[ -f "$stamp" ]] && [[ "$(head -n1 "$stamp")" == "$hash" ]]; then
+        installed="$(sed -n 2p "$stamp")"
+    else
+        missing=1
+    fi
+    local wanted=() all=()
+    IFS=',' read -r -a wanted <<<"$PARLEY_EXTRAS"
+    for extra in "${wanted[@]}"; do
+        [[ -z "$extra" ]] && continue
+        [[ ",$installed," == *",$extra,"* ]] || missing=1
+    done
+    if ((missing)); then
+        IFS=',' read -r -a all <<<"$installed,$PARLEY_EXTRAS"
+        local extras
+        extras="$(printf '%s\n' "${all[@]}" | sed '/^$/d' | sort -u | paste -sd, -)"
         local spec="$ROOT"
-        [[ -n "$PARLEY_EXTRAS" ]] && spec="$ROOT[$PARLEY_EXTRAS]"
-        log "Installing Parley and its Python dependencies${PARLEY_EXTRAS:+ (extras: $PARLEY_EXTRAS)}"
+        [[ -n "$extras" ]] && spec="$ROOT[$extras]"
+        log "Installing Parley and its Python dependencies${extras:+ (extras: $extras)}"
         "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
         "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$spec"
-        printf '%s\n' "$want" >"$stamp"
+        printf '%s\n%s\n' "$hash" "$extras" >"$stamp"
     fi
 }
 
