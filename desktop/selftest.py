@@ -119,8 +119,9 @@ def _headless_if_needed() -> str:
 
 def _check_view(report: Report, timeout_s: float) -> None:
     """Renders SAMPLE through the real ConversationView and inspects the DOM."""
-    from desktop.gui import _chromium_flags
+    from desktop.gui import _chromium_flags, rendering_defaults
 
+    rendering_defaults()
     _chromium_flags()
     # QtWebEngineWidgets must be imported before the QApplication exists.
     from PySide6 import QtWebEngineWidgets  # noqa: F401

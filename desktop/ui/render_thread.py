@@ -15,7 +15,7 @@ import time
 
 from PySide6.QtCore import QThread, Signal
 
-MIN_GAP_S = 0.016
+MIN_GAP_S = 0.05
 # After a pass that took t seconds, wait t * SLOW_FACTOR before the next one, so
 # rendering takes at most about a third of a core however large the tail grows.
 SLOW_FACTOR = 2.0

@@ -354,6 +354,9 @@ def guard_emit_refcount_bug() -> bool:
 
 def child_app(flags: str) -> Any:
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = flags
+    from desktop.gui import rendering_defaults
+
+    rendering_defaults()  # the renderer choice `parley` makes
     guard_emit_refcount_bug()
     from PySide6 import QtWebEngineWidgets  # noqa: F401  (must precede QApplication)
     from PySide6.QtCore import QCoreApplication, Qt
