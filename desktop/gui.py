@@ -228,4 +228,9 @@ def run_gui(args: list[str]) -> int:
     try:
         return app.exec()
     finally:
+        from desktop.ui.conversation_view import release_web_engine
+
+        _windows.clear()
+        del window
+        release_web_engine()
         store.close()

@@ -154,6 +154,26 @@ def thumbnail_url(data: bytes, side: int = 256) -> str:
     return f"data:{mime};base64,{base64.b64encode(bytes(out.data())).decode('ascii')}"
 
 
+def release_web_engine() -> None:
+    """Deletes every web page, then the shared profile, before the application
+    goes: QtWebEngine crashes at exit when a profile outlives its pages' order."""
+    global _profile
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    if _profile is not None:
+        _profile.deleteLater()
+        _profile = None
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 class ConversationView(QWebEngineView):
     """Shows a conversation and applies streaming patches to it.
 

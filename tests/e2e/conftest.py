@@ -1,5 +1,5 @@
 """End-to-end tests reuse the GUI fixtures (real window, fake server)."""
 
-from tests.ui.conftest import app_env, make_window
+from tests.ui.conftest import _release_web_engine_at_exit, app_env, make_window
 
-__all__ = ["app_env", "make_window"]
+__all__ = ["_release_web_engine_at_exit", "app_env", "make_window"]

@@ -19,12 +19,24 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
     if "--no-sandbox" not in flags:
         os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox --disable-gpu".strip()
 
+os.environ.setdefault("QT_QUICK_BACKEND", "software")  # as `parley` does (desktop/gui.py)
+
 from PySide6 import QtWebEngineWidgets  # noqa: F401  (must precede QApplication)
 from PySide6.QtCore import QCoreApplication, Qt
 
 QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 TOKEN = "test-token-5f1c9a7e-never-shown"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _release_web_engine_at_exit() -> Iterator[None]:
+    """Pages and the shared web profile go before the QApplication does (else
+    QtWebEngine crashes while the interpreter exits)."""
+    yield
+    from desktop.ui.conversation_view import release_web_engine
+
+    release_web_engine()
 
 
 @pytest.fixture
