@@ -196,28 +196,21 @@ class AnswerStream(QObject):
             self.text = reply.text
             self._render.replace(reply.text)
         status = "incomplete" if reply.status == "incomplete" else "complete"
-        self._complete(
-            AnswerOutcome(
-                status,
-                self.text,
-                self.reasoning_text,
-                self.refusal_text,
-                reply,
-                None,
-                self.elapsed_s,
-            )
-        )
+        self._complete(self._outcome_of(status, reply, None))
 
     def _on_failed(self, failure: Failure) -> None:
         status = "stopped" if failure.kind == "cancelled" else "failed"
-        self._complete(
-            AnswerOutcome(
-                status,
-                self.text,
-                self.reasoning_text,
-                self.refusal_text,
-                failure.partial,
-                failure,
-                self.elapsed_s,
-            )
+        self._complete(self._outcome_of(status, failure.partial, failure))
+
+    def _outcome_of(
+        self, status: str, reply: Reply | None, failure: Failure | None
+    ) -> AnswerOutcome:
+        return AnswerOutcome(
+            status,
+            self.text,
+            self.reasoning_text,
+            self.refusal_text,
+            reply,
+            failure,
+            self.elapsed_s,
         )

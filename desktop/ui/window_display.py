@@ -17,17 +17,10 @@ from desktop.ui.turns import (
     turn_dict,
     turn_id,
 )
+from desktop.ui.window_parts import WindowParts
 
 if TYPE_CHECKING:
     from desktop.api.events import Usage
-    from desktop.config.connection import Connection
-    from desktop.store import Store
-    from desktop.ui.answer import AnswerStream
-    from desktop.ui.banner import Banner
-    from desktop.ui.composer import Composer
-    from desktop.ui.conversation_view import ConversationView
-    from desktop.ui.sidebar import Sidebar
-    from desktop.ui.status_bar import StatusBar
 
 log = logging.getLogger(__name__)
 
@@ -36,26 +29,8 @@ FIRST_PAINT_TURNS = 40
 OLDER_CHUNK = 120
 
 
-class DisplayMixin:
+class DisplayMixin(WindowParts):
     """MainWindow's conversation display; needs the attributes listed below."""
-
-    # Provided by MainWindow.
-    _store: Store
-    _current: int | None
-    _streams: dict[int, AnswerStream]
-    _last_usage: dict[int, Usage]
-    _older: list[Any]
-    _editing: int | None
-    _closing: bool
-    _pending_overrides: dict[str, Any]
-    _connection: Callable[[], Connection]
-    _options: Callable[[int | None], dict[str, Any]]
-    view: ConversationView
-    composer: Composer
-    banner: Banner
-    status: StatusBar
-    sidebar: Sidebar
-    tray: Any
 
     def _show_conversation(self, conv_id: int | None, focus: int | None = None) -> None:
         self._current = conv_id

@@ -19,17 +19,11 @@ from desktop.ui.turns import (
     to_message_usage,
     turn_id,
 )
+from desktop.ui.window_parts import WindowParts
 
 if TYPE_CHECKING:
-    from desktop.api.events import Usage
     from desktop.config.connection import Connection
-    from desktop.store import Store
     from desktop.ui.answer import AnswerOutcome, AnswerStream
-    from desktop.ui.banner import Banner
-    from desktop.ui.composer import Composer
-    from desktop.ui.conversation_view import ConversationView
-    from desktop.ui.sidebar import Sidebar
-    from desktop.ui.status_bar import StatusBar
 
 log = logging.getLogger(__name__)
 
@@ -37,26 +31,8 @@ log = logging.getLogger(__name__)
 SENDABLE = {"complete", "incomplete", "stopped", "interrupted"}
 
 
-class SendMixin:
+class SendMixin(WindowParts):
     """MainWindow's question-and-answer flow; needs the attributes listed below."""
-
-    # Provided by MainWindow.
-    _store: Store
-    _current: int | None
-    _streams: dict[int, AnswerStream]
-    _last_usage: dict[int, Usage]
-    _older: list[Any]
-    _editing: int | None
-    _closing: bool
-    _pending_overrides: dict[str, Any]
-    _connection: Callable[[], Connection]
-    _options: Callable[[int | None], dict[str, Any]]
-    view: ConversationView
-    composer: Composer
-    banner: Banner
-    status: StatusBar
-    sidebar: Sidebar
-    tray: Any
 
     # --------------------------------------------------------------- send
     def choose_attachments(self) -> None:

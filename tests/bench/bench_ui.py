@@ -329,27 +329,7 @@ def import_times(runs: int) -> list[tuple[str, float, float]]:
 
 
 # --------------------------------------------------------------------------- children
-def guard_emit_refcount_bug() -> bool:
-    """PySide6 6.12.0's ``SignalInstance.emit`` returns a borrowed ``True`` as a new
-    reference, so every emit drops one reference to ``True``; on Python < 3.12 (not
-    immortal) the interpreter aborts ("bool_dealloc") after ~600 emits, i.e. any
-    answer of more than ~20 KB. Give True/False enough references to survive."""
-    import ctypes
-
-    from PySide6.QtCore import QObject, Signal
-
-    class _Probe(QObject):
-        ping = Signal()
-
-    probe = _Probe()
-    before = sys.getrefcount(True)
-    for _ in range(8):
-        probe.ping.emit()
-    if sys.getrefcount(True) >= before:
-        return False
-    for value in (True, False):
-        ctypes.c_ssize_t.from_address(id(value)).value += 1 << 40
-    return True
+from desktop.qtfix import guard_emit_refcount_bug  # noqa: E402
 
 
 def child_app(flags: str) -> Any:
