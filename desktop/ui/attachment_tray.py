@@ -23,12 +23,13 @@ log = logging.getLogger(__name__)
 class _Slot:
     name: str
     attachment: Attachment | None = None  # None while it is being prepared
+    thumbnail: bytes | None = None  # small PNG for the chip, made on the worker too
 
 
 class _Relay(QObject):
     """Carries a worker's result back to the GUI thread (queued signals)."""
 
-    ready = Signal(int, object)
+    ready = Signal(int, object, object)
     failed = Signal(int, str)
 
 
@@ -71,7 +72,9 @@ class AttachmentTray(QObject):
             from desktop.attachments import AttachmentError, prepare_attachment
 
             try:
-                relay.ready.emit(key, prepare_attachment(source, name, detail))
+                attachment = prepare_attachment(source, name, detail)
+                thumb = _thumbnail(attachment.data) if attachment.kind == "image" else None
+                relay.ready.emit(key, attachment, thumb)
             except AttachmentError as error:
                 relay.failed.emit(key, error.user_message)
             except Exception:  # a bug must reach the person as a sentence, not kill the worker
@@ -81,11 +84,12 @@ class AttachmentTray(QObject):
         self._pool.start(job)
         self._emit()
 
-    def _on_ready(self, key: int, attachment: Attachment) -> None:
+    def _on_ready(self, key: int, attachment: Attachment, thumbnail: bytes | None) -> None:
         slot = self._slots.get(key)
         if slot is None:  # removed while it was being prepared
             return
         slot.attachment = attachment
+        slot.thumbnail = thumbnail
         self._emit()
 
     def _on_failed(self, key: int, message: str) -> None:
@@ -124,9 +128,26 @@ class AttachmentTray(QObject):
             if att is None:
                 chips.append(Chip(slot.name, "pending"))
             else:
-                image = att.data if att.kind == "image" else None
-                chips.append(Chip(att.name, att.kind, image, _size(att.size)))
+                chips.append(Chip(att.name, att.kind, slot.thumbnail, _size(att.size)))
         self.changed.emit(chips)
+
+
+def _thumbnail(data: bytes, side: int = 96) -> bytes | None:
+    """A small PNG of an image (QImage is safe to use off the GUI thread)."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+    from PySide6.QtGui import QImage
+
+    image = QImage.fromData(data)
+    if image.isNull():
+        return None
+    small = image.scaled(
+        side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )
+    out = QByteArray()
+    buffer = QBuffer(out)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    small.save(buffer, "PNG")
+    return bytes(out.data())
 
 
 def _size(count: int) -> str:
