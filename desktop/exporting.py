@@ -31,6 +31,15 @@ EXTRA_CSS = """
 header.export { margin: 0 0 1.6rem; border-bottom: 1px solid var(--border); }
 header.export h1 { margin: 0 0 0.3rem; }
 header.export .meta { color: var(--muted); font-size: 0.85em; margin: 0 0 0.8rem; }
+.user-column .attachments { display: flex; flex-wrap: wrap; gap: 0.4rem; justify-content: flex-end;
+  margin-bottom: 0.4rem; }
+img.attached { max-width: 18rem; max-height: 14rem; border-radius: 10px;
+  border: 1px solid var(--border); }
+.attached-file { border: 1px solid var(--border); border-radius: 8px; padding: 0.2rem 0.6rem;
+  font-size: 0.85em; color: var(--muted); }
+nav.sources { margin-top: 0.6rem; font-size: 0.88em; color: var(--muted); }
+nav.sources h4 { margin: 0 0 0.2rem; font-size: 0.9em; }
+nav.sources ol { list-style: none; padding-left: 0; margin: 0; }
 .turn.system .bubble { color: var(--muted); font-style: italic; white-space: pre-wrap; }
 details.reasoning { display: block; }
 """
@@ -91,13 +100,55 @@ def export_html(conv: dict[str, Any], dark: bool = False) -> str:
 """
 
 
+def _attachments_html(items: list[Any]) -> str:
+    """Attached images inline (data: URLs are allowed by the file's policy), and
+    other files as labelled chips."""
+    shown = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        name = html.escape(str(item.get("name") or "attachment"))
+        mime = str(item.get("mime") or "")
+        data = str(item.get("data") or "")
+        if item.get("kind") == "image" and mime.startswith("image/") and data.isascii():
+            shown.append(
+                f'<img class="attached" alt="{name}" title="{name}" '
+                f'src="data:{html.escape(mime)};base64,{html.escape(data)}">'
+            )
+        else:
+            size = item.get("size")
+            label = f"{name} · {int(size) // 1024 + 1} KB" if isinstance(size, int) else name
+            shown.append(f'<span class="attached-file">{label}</span>')
+    return f'<div class="attachments">{"".join(shown)}</div>' if shown else ""
+
+
+def _sources_html(response: Any) -> str:
+    """The numbered sources an answer cited, as plain links."""
+    citations = response.get("citations") if isinstance(response, dict) else None
+    if not isinstance(citations, list) or not citations:
+        return ""
+    rows = []
+    for number, item in enumerate(citations, start=1):
+        if not isinstance(item, dict):
+            continue
+        url = str(item.get("url") or "")
+        title = html.escape(str(item.get("title") or url))
+        index = item.get("index") if isinstance(item.get("index"), int) else number
+        if url.startswith(("https://", "http://")):
+            rows.append(f'<li>[{index}] <a href="{html.escape(url)}">{title}</a></li>')
+        else:
+            rows.append(f"<li>[{index}] {title}</li>")
+    return '<nav class="sources"><h4>Sources</h4><ol>' + "".join(rows) + "</ol></nav>"
+
+
 def _turn_html(msg: dict[str, Any]) -> str:
     role = str(msg.get("role", ""))
     text = str(msg.get("text") or "")
     if role == "user":
         return (
-            '<section class="turn user" aria-label="Question">'
-            f'<div class="bubble">{html.escape(text)}</div></section>'
+            '<section class="turn user" aria-label="Question"><div class="user-column">'
+            f"{_attachments_html(msg.get('attachments') or [])}"
+            f'<div class="bubble">{html.escape(text)}</div></div></section>'
         )
     if role != "assistant":
         return (
@@ -119,6 +170,7 @@ def _turn_html(msg: dict[str, Any]) -> str:
         )
     body = render_markdown(text) if text else ""
     parts.append(f'<div class="answer"><div class="b">{body}</div></div>')
+    parts.append(_sources_html(msg.get("response")))
     note = STATUS_NOTES.get(str(msg.get("status", "complete")))
     if note:
         error = f": {msg['error']}" if msg.get("error") else ""

@@ -328,3 +328,57 @@ def test_html_lays_out_offline_in_a_browser(conversation: dict[str, Any], tmp_pa
     assert layout["scripts"] == 0
     assert layout["keyword"] != "rgb(31, 35, 40)"  # a highlighted colour, not the text's
     assert layout["bubble"] == "rgb(238, 242, 255)"  # --user-bg of the light theme
+
+
+def test_html_export_shows_attachments_and_sources() -> None:
+    import base64
+
+    from desktop.exporting import export_html
+
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\nfake").decode("ascii")
+    conv = {
+        "conversation": {"title": "With files", "updated": 0},
+        "messages": [
+            {
+                "id": 1,
+                "parent_id": None,
+                "role": "user",
+                "text": "Look",
+                "attachments": [
+                    {
+                        "name": "a.png",
+                        "kind": "image",
+                        "mime": "image/png",
+                        "size": 12,
+                        "data": png,
+                    },
+                    {
+                        "name": "<b>doc</b>.pdf",
+                        "kind": "file",
+                        "mime": "application/pdf",
+                        "size": 5000,
+                        "data": "JVBERg==",
+                    },
+                ],
+            },
+            {
+                "id": 2,
+                "parent_id": 1,
+                "role": "assistant",
+                "text": "Seen [1].",
+                "status": "complete",
+                "response": {
+                    "citations": [
+                        {"index": 1, "title": "Example", "url": "https://example.com/x"},
+                        {"index": 2, "title": "Bad", "url": "javascript:alert(1)"},
+                    ]
+                },
+            },
+        ],
+    }
+    page = export_html(conv)
+    assert f'src="data:image/png;base64,{png}"' in page
+    assert "&lt;b&gt;doc&lt;/b&gt;.pdf" in page and "<b>doc</b>" not in page
+    assert '<a href="https://example.com/x">Example</a>' in page
+    assert "javascript:" not in page
+    assert "<script" not in page
