@@ -142,8 +142,13 @@ def create_main_window(
 
     flow = SettingsFlow(window, settings, holder, environ, applied)
     window.settings_flow = flow
-    if first_run_dialog and resolve_connection(settings, holder.store, environ).problem:
-        QTimer.singleShot(0, flow.open)
+    def first_run() -> None:
+        # After the window shows: looking the token up may wait on the keyring.
+        if resolve_connection(settings, holder.store, environ).problem:
+            flow.open()
+
+    if first_run_dialog:
+        QTimer.singleShot(0, first_run)
     return window
 
 
@@ -204,14 +209,14 @@ def run_gui(args: list[str]) -> int:
     for font in sorted(resource("fonts").glob("*.ttf")):
         QFontDatabase.addApplicationFont(str(font))
 
-    from desktop.config.secrets import default_secret_store
+    from desktop.config.lazy_secrets import LazyKeyringSecrets
     from desktop.config.settings import Settings
     from desktop.store import Store
     from desktop.store.errors import StoreError
     from desktop.store.paths import default_db_path
 
     settings = Settings()
-    secrets = default_secret_store()
+    secrets = LazyKeyringSecrets()
     try:
         store = Store(default_db_path())
         store.recover_interrupted()

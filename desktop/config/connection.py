@@ -7,12 +7,15 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.config.profiles import Profiles, cloudflare_base_url
 from desktop.config.schema import setting, validate
-from desktop.config.secrets import SecretStore, SecretStoreError
 from desktop.config.settings import Settings
+
+if TYPE_CHECKING:
+    # The keyring library is imported only when a token is first looked up.
+    from desktop.config.secrets import SecretStore
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +80,8 @@ def resolve_connection(
     token: str | None = env.get(ENV_API_TOKEN)
     token_problem: str | None = None
     if token is None:
+        from desktop.config.secrets import SecretStoreError
+
         if not secrets.available:
             token_problem = secrets.problem
         else:

@@ -285,7 +285,8 @@ class MainWindow(DisplayMixin, SendMixin, QMainWindow):
         self.move(screen.center().x() - width // 2, screen.center().y() - height // 2)
 
     def _on_page_ready(self) -> None:
-        self.view.set_empty_hint(self._empty_hint())
+        # Later, not now: the hint may look the token up in the keyring.
+        QTimer.singleShot(0, lambda: self.view.set_empty_hint(self._empty_hint()))
 
     def _empty_hint(self) -> str:
         conn = self._connection()

@@ -29,8 +29,8 @@ What is measured, precisely:
     (the QtWebEngineProcess zygote/renderer/gpu/utility processes) 1 s after (b).
 (e) 20 answers of 50 KB, each in a new conversation (so the page's DOM stays one
     answer big and any growth is retained garbage), total PSS after the 20th vs. the
-    5th; once as the app ships and once with ``--js-flags=--expose-gc`` and ``gc()``
-    called in the page after each answer.
+    5th; once as the app ships (it calls the page's ``gc()`` after each answer) and
+    once with the benchmark also calling ``gc()`` itself.
 (f) during (b), a key press/release is posted to the composer every 50 ms; latency
     from posting to the editor's ``textChanged`` and to its viewport's next paint.
 """
@@ -334,9 +334,10 @@ from desktop.qtfix import guard_emit_refcount_bug  # noqa: E402
 
 def child_app(flags: str) -> Any:
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = flags
-    from desktop.gui import rendering_defaults
+    from desktop.gui import _chromium_quiet, rendering_defaults
 
     rendering_defaults()  # the renderer choice `parley` makes
+    _chromium_quiet()  # and its Chromium flags (quiet logs, gc() for its page)
     guard_emit_refcount_bug()
     from PySide6 import QtWebEngineWidgets  # noqa: F401  (must precede QApplication)
     from PySide6.QtCore import QCoreApplication, Qt
