@@ -1,13 +1,40 @@
 """Markdown, math and code to safe HTML for the conversation page (no Qt here).
 
 `RENDERER_VERSION` changes whenever the HTML for the same text changes, so cached
-renderings keyed on it are rebuilt."""
+renderings keyed on it are rebuilt. The rendering modules (markdown-it, Pygments,
+latex2mathml: ~0.2 s to import) load on first use, so the window can show first.
+"""
 
-from desktop.render.markdown import join_blocks, render_markdown
-from desktop.render.stream import Patch, StreamingRenderer, apply_patch
-from desktop.render.styles import stylesheet
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 RENDERER_VERSION = 1
+
+if TYPE_CHECKING:
+    from desktop.render.markdown import join_blocks, render_markdown
+    from desktop.render.stream import Patch, StreamingRenderer, apply_patch
+    from desktop.render.styles import stylesheet
+
+_HOMES = {
+    "join_blocks": "desktop.render.markdown",
+    "render_markdown": "desktop.render.markdown",
+    "Patch": "desktop.render.stream",
+    "StreamingRenderer": "desktop.render.stream",
+    "apply_patch": "desktop.render.stream",
+    "stylesheet": "desktop.render.styles",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "RENDERER_VERSION",

@@ -89,33 +89,18 @@ class StreamingRenderer:
         return self._update(final=True)
 
     def _finish_with_references(self) -> Patch:
-        """The last patch when the answer defines link references: collect the final
-        definitions, then re-render only the stretches that name one, and the tail."""
+        """The last patch when the answer defines link references: render the whole
+        text once more. A definition can change how earlier blocks read (and a block
+        sealed while display math was still open may read differently in the end),
+        so only a full pass is sure to equal `render_markdown`. Rare in answers."""
         env: dict[str, object] = {}
-        for chunk in [*self._sealed_text, self._tail]:
-            if "]:" in chunk:
-                # Stretches end at block boundaries, so each one alone yields exactly
-                # the definitions it holds in the whole text (first one wins).
-                render_blocks(chunk, env)
-        final_refs = env.get("references")
-        streamed_refs = self._env.get("references")
-        labels = set(final_refs if isinstance(final_refs, dict) else ())
-        labels |= set(streamed_refs if isinstance(streamed_refs, dict) else ())
+        text = "".join([*self._sealed_text, self._tail])
         old = self._sealed + self._shown_tail
-        sealed: list[str] = []
-        first = 0
-        for chunk, size in zip(self._sealed_text, self._sealed_sizes, strict=True):
-            if uses_labels(chunk, labels):
-                blocks = render_blocks(chunk, env)
-                self.renders += len(blocks)
-                sealed.extend(block.html for block in blocks)
-            else:
-                sealed.extend(self._sealed[first : first + size])
-            first += size
-        self._sealed = sealed
+        new = [block.html for block in render_blocks(text, env)]
+        self.renders += len(new)
+        self._sealed, self._shown_tail = new, []
+        self._sealed_text, self._sealed_sizes, self._tail = [text], [len(new)], ""
         self._env = env
-        self._shown_tail = [block.html for block in self._render_tail()]
-        new = self._sealed + self._shown_tail
         start = 0
         while start < len(old) and start < len(new) and old[start] == new[start]:
             start += 1

@@ -302,7 +302,8 @@ class ConversationView(QWebEngineView):
     # ------------------------------------------------------------ appearance
     def set_theme(self, dark: bool) -> None:
         """Switches the page palette and the renderer's code and math colours."""
-        from desktop.render import stylesheet
+        # Only the stylesheet module: the renderer itself loads on first use.
+        from desktop.render.styles import stylesheet
 
         self.page().setBackgroundColor(self.palette().base().color())
         self.call("setTheme", "dark" if dark else "light")

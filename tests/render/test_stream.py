@@ -84,7 +84,7 @@ def test_crlf_split_across_deltas() -> None:
     assert "".join(view) == render_markdown("# A\r\nb\r\n\r\n- c\r\n")
 
 
-def test_finish_with_references_rerenders_only_blocks_naming_a_label() -> None:
+def test_finish_with_references_renders_the_whole_text_once() -> None:
     body = "".join(f"Paragraph {n} with [a link](https://e.com/{n}).\n\n" for n in range(300))
     text = (
         "Early use of [ref] and [Other][REF].\n\n" + body + "[ref]: https://example.com/long/path\n"
@@ -98,9 +98,21 @@ def test_finish_with_references_rerenders_only_blocks_naming_a_label() -> None:
     view = apply_patch(view, patch)
     assert "".join(view) == render_markdown(text)
     assert 'href="https://example.com/long/path"' in "".join(view)
-    # The first paragraph and the open tail, not the 300 paragraphs in between.
-    assert renderer.renders - renders_before <= 3
+    # One full pass (a definition can change how any earlier block reads).
+    assert renderer.renders - renders_before == len(view)
     assert patch.start == 0 and len(patch.blocks) == len(view)
+
+
+def test_finish_with_references_after_open_display_math() -> None:
+    # Found by hypothesis: a block sealed while `$$` was still open read differently
+    # once the whole text was known.
+    fragments = ["$$\n", "\n", "[ref]: https://example.com\n", "# Heading\n", "$$", "# Heading\n"]
+    renderer = StreamingRenderer()
+    view: list[str] = []
+    for fragment in fragments:
+        view = apply_patch(view, renderer.feed(fragment))
+    view = apply_patch(view, renderer.finish())
+    assert "".join(view) == render_markdown("".join(fragments))
 
 
 def test_finish_corrects_links_read_from_half_written_definitions() -> None:
