@@ -142,6 +142,7 @@ def create_main_window(
 
     flow = SettingsFlow(window, settings, holder, environ, applied)
     window.settings_flow = flow
+
     def first_run() -> None:
         # After the window shows: looking the token up may wait on the keyring.
         if resolve_connection(settings, holder.store, environ).problem:
