@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 # Turns drawn before the first paint when a conversation opens; older ones follow.
 FIRST_PAINT_TURNS = 40
 OLDER_CHUNK = 120
+# How long after the page is ready older turns start to load: about two frames.
+AFTER_PAINT_MS = 50
 
 
 class DisplayMixin(WindowParts):
@@ -90,11 +92,12 @@ class DisplayMixin(WindowParts):
         self.sidebar.select(conv_id)
 
     def _when_page_ready(self, callback: Callable[[], None]) -> None:
-        """Runs `callback` after the next paint once the page has loaded."""
+        """Runs `callback` once the page has loaded and had time to paint the
+        visible turns (older turns must not delay the first frame)."""
         if self.view.is_ready:
-            QTimer.singleShot(0, callback)
+            QTimer.singleShot(AFTER_PAINT_MS, callback)
         else:
-            self.view.ready.connect(lambda: QTimer.singleShot(0, callback))
+            self.view.ready.connect(lambda: QTimer.singleShot(AFTER_PAINT_MS, callback))
 
     def _after_first_paint(self, conv_id: int, shown: int) -> None:
         if conv_id != self._current:
