@@ -100,7 +100,7 @@ class DisplayMixin(WindowParts):
             self.view.ready.connect(lambda: QTimer.singleShot(AFTER_PAINT_MS, callback))
 
     def _after_first_paint(self, conv_id: int, shown: int) -> None:
-        if conv_id != self._current:
+        if conv_id != self._current or self._closing:
             return
         from desktop.render import RENDERER_VERSION
 
@@ -112,7 +112,7 @@ class DisplayMixin(WindowParts):
 
     def _load_older(self, conv_id: int) -> None:
         """Prepends older turns in chunks, newest first, between paints."""
-        if conv_id != self._current or not self._older:
+        if conv_id != self._current or not self._older or self._closing:
             return
         chunk, self._older = self._older[-OLDER_CHUNK:], self._older[:-OLDER_CHUNK]
         self.view.prepend_turns([turn_dict(m, self._store) for m in chunk])

@@ -22,7 +22,7 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
 os.environ.setdefault("QT_QUICK_BACKEND", "software")  # as `parley` does (desktop/gui.py)
 
 from PySide6 import QtWebEngineWidgets  # noqa: F401  (must precede QApplication)
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 
 QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
@@ -61,6 +61,7 @@ def make_window(
     from desktop.store.paths import default_db_path
 
     stores: list[Any] = []
+    windows: list[Any] = []
 
     def make(
         environ: dict[str, str] | None = None, settings: Any = None, first_run: bool = False
@@ -75,6 +76,7 @@ def make_window(
             first_run_dialog=first_run,
         )
         qtbot.addWidget(window)
+        windows.append(window)
         window.show()
         qtbot.waitExposed(window)
         # Shortcuts only reach an active window (there is no window manager on Xvfb).
@@ -85,6 +87,11 @@ def make_window(
         return window
 
     yield make
+    # Windows go first: their timers may still want the store.
+    for window in windows:
+        window.close()
+        window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     for store in stores:
         store.close()
 
