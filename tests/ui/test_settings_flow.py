@@ -60,3 +60,56 @@ def test_conversation_override_wins_over_global(
     assert last_question(body) == "Which model?"
     assert store.conversation_settings(window._current)["model"] == "gpt-5.4"
     assert window.status.model_label.text() == "gpt-5.4"
+
+
+def test_request_body_reflects_every_parameter_and_omits_unset(
+    qtbot: Any, make_window: Any, fake_server: Any, isolated_dirs: Any
+) -> None:
+    from desktop.config.settings import Settings
+
+    settings = Settings()
+    settings.update(
+        {
+            "model": "openai/gpt-5.4",
+            "instructions": "Be brief.",
+            "temperature": 0.4,
+            "top_p": 0.8,
+            "max_output_tokens": 900,
+            "reasoning_effort": "high",
+            "reasoning_summary": "concise",
+            "text_verbosity": "low",
+            "web_search": True,
+            "tool_choice": "auto",
+            "max_tool_calls": 3,
+            "store": False,
+        }
+    )
+    fake_server.set_default("normal", answer="ok")
+    window = make_window(settings=settings)
+    window.composer.set_text("Every knob")
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.composer.busy and bool(fake_server.requests), timeout=10000)
+    body = fake_server.requests[-1].json
+    assert body["model"] == "openai/gpt-5.4"
+    assert body["instructions"] == "Be brief."
+    assert body["temperature"] == 0.4
+    assert body["top_p"] == 0.8
+    assert body["max_output_tokens"] == 900
+    assert body["reasoning"] == {"effort": "high", "summary": "concise"}
+    assert body["text"] == {"verbosity": "low"}
+    assert body["tools"] == [{"type": "web_search"}]
+    assert body["tool_choice"] == "auto"
+    assert body["max_tool_calls"] == 3
+    assert body["store"] is False
+    assert body["stream"] is True
+    assert "previous_response_id" not in body
+
+    # With defaults, only what the user set goes out.
+    fake_server.set_default("normal", answer="ok")
+    plain = make_window(settings=Settings(isolated_dirs["config"] / "other.toml"))
+    plain.composer.set_text("Nothing set")
+    qtbot.keyClick(plain.composer.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: not plain.composer.busy and len(fake_server.requests) == 2, timeout=10000
+    )
+    assert set(fake_server.requests[-1].json) == {"model", "input", "stream"}
