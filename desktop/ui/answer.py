@@ -76,8 +76,10 @@ class AnswerStream(QObject):
         self.message_id = message_id
         self.model = model
         self.body = body
-        self.text = ""
-        self.reasoning_text = ""
+        # Pieces, joined only when read: appending to one growing string would copy
+        # the whole answer on every delta, on the GUI thread.
+        self._text: list[str] = []
+        self._reasoning: list[str] = []
         self.refusal_text = ""
         self.blocks: list[str] = []
         self.tool_items: dict[str, dict[str, Any]] = {}
@@ -118,6 +120,20 @@ class AnswerStream(QObject):
         return self._render.wait(timeout_ms) and joined
 
     @property
+    def text(self) -> str:
+        """The answer so far."""
+        if len(self._text) > 1:
+            self._text = ["".join(self._text)]
+        return self._text[0] if self._text else ""
+
+    @property
+    def reasoning_text(self) -> str:
+        """The reasoning summary so far."""
+        if len(self._reasoning) > 1:
+            self._reasoning = ["".join(self._reasoning)]
+        return self._reasoning[0] if self._reasoning else ""
+
+    @property
     def elapsed_s(self) -> float:
         return self._clock.elapsed() / 1000 if self._clock.isValid() else 0.0
 
@@ -131,12 +147,12 @@ class AnswerStream(QObject):
             self.progress.emit(self.text, self.reasoning_text)
 
     def _on_delta(self, text: str) -> None:
-        self.text += text
+        self._text.append(text)
         self._render.add("answer", text)
         self._arrived()
 
     def _on_reasoning(self, text: str) -> None:
-        self.reasoning_text += text
+        self._reasoning.append(text)
         self._render.add("reasoning", text)
         self._arrived()
 
@@ -193,7 +209,7 @@ class AnswerStream(QObject):
     def _on_finished(self, reply: Reply) -> None:
         # The final Reply is authoritative (a server may skip deltas).
         if reply.text and reply.text != self.text:
-            self.text = reply.text
+            self._text = [reply.text]
             self._render.replace(reply.text)
         status = "incomplete" if reply.status == "incomplete" else "complete"
         self._complete(self._outcome_of(status, reply, None))
