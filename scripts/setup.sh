@@ -136,3 +136,8 @@ if [[ ",$PARLEY_EXTRAS," == *",test,"* ]]; then
     apt_install "${TEST_DEBS[@]}"
 fi
 ensure_venv
+# Byte-compile the app's own modules (the installed packages already are). Python
+# does this by itself on first import unless PYTHONDONTWRITEBYTECODE is set, as it
+# is on some machines; compiling the ~100 modules again at every start costs
+# ~0.3 s of the start-up budget. Files that are already up to date are skipped.
+"$VENV/bin/python" -m compileall -q -j 0 "$ROOT/desktop" >/dev/null
