@@ -6,18 +6,15 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from desktop.config import toml_writer
 from desktop.config.schema import SETTINGS, Setting, defaults, setting, validate
+from desktop.dirs import user_dir
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +35,7 @@ class SecretSettingError(ValueError):
 
 def config_dir() -> Path:
     """Parley's config folder (XDG_CONFIG_HOME/parley on Linux)."""
-    return Path(platformdirs.user_config_dir("parley", appauthor=False))
+    return user_dir("config")
 
 
 def default_path() -> Path:
@@ -159,6 +156,8 @@ class Settings:
     def _keep_broken_copy(self) -> Path:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = self._path.with_name(f"{self._path.name}.broken-{stamp}")
+        import shutil
+
         shutil.copy2(self._path, target)
         return target
 
@@ -185,6 +184,8 @@ class Settings:
         text = self.to_toml()
         folder = self._path.parent
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        import tempfile  # only saving needs it (start-up is a budget)
+
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".settings-", suffix=".tmp")
         tmp = Path(tmp_name)
         try:

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import platformdirs
-
-from desktop import APP_ID
+from desktop.dirs import user_dir
 
 DB_FILENAME = "history.sqlite3"
 
 
 def data_dir() -> Path:
     """The per-user data folder for Parley; honours XDG_DATA_HOME on Linux."""
-    return Path(platformdirs.user_data_dir(APP_ID, appauthor=False, roaming=False))
+    return user_dir("data")
 
 
 def default_db_path() -> Path:

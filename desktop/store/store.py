@@ -8,7 +8,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from desktop.store import backup, search, transfer
+from desktop.store import backup, search
 from desktop.store.attachments import AttachmentsMixin, files_root
 from desktop.store.conversations import ConversationsMixin
 from desktop.store.db import Database
@@ -137,11 +137,15 @@ class Store(ConversationsMixin, MessagesMixin, AttachmentsMixin):
     def export_conversation(self, conversation_id: int) -> dict[str, Any]:
         """A plain dict for the Markdown/HTML/JSON exporters (see transfer.py);
         attachments are included with their bytes as base64."""
+        from desktop.store import transfer  # only exports and imports need it
+
         with self._db.read() as conn:
             return transfer.export_conversation(conn, conversation_id, self.attachments_dir)
 
     def import_conversation(self, data: dict[str, Any]) -> Conversation:
         """Add an exported conversation (e.g. from export.from_json) as a new one."""
+        from desktop.store import transfer
+
         with self._db.write() as conn:
             conversation_id = transfer.import_conversation(conn, data, self.attachments_dir)
         return self.conversation(conversation_id)
