@@ -13,11 +13,12 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop import APP_ID, APP_NAME, __version__
 
 if TYPE_CHECKING:
+    from desktop.config.lazy_secrets import LazyKeyringSecrets
     from desktop.config.secrets import SecretStore
     from desktop.config.settings import Settings
     from desktop.store import Store
@@ -111,7 +112,6 @@ def create_main_window(
     from desktop.config.connection import effective_values, request_options, resolve_connection
     from desktop.config.settings import config_dir
     from desktop.ui.main_window import MainWindow
-    from desktop.ui.settings.conversation_panel import ConversationSettingsPanel
     from desktop.ui.settings_flow import SecretsHolder, SettingsFlow
 
     holder = SecretsHolder(secrets)
@@ -128,7 +128,7 @@ def create_main_window(
         state,
         theme=settings.get("theme"),
         font_px=settings.get("font_size"),
-        panel=ConversationSettingsPanel(settings),
+        panel=lambda: _conversation_panel(settings),
         image_detail=lambda conv_id: str(
             effective_values(
                 settings, store.conversation_settings(conv_id) if conv_id is not None else {}
@@ -144,13 +144,33 @@ def create_main_window(
     window.settings_flow = flow
 
     def first_run() -> None:
-        # After the window shows: looking the token up may wait on the keyring.
+        window.view.ready.disconnect(first_run)
+        # After the page has painted: looking the token up may wait on the keyring.
+        QTimer.singleShot(0, check_token)
+
+    def check_token() -> None:
         if resolve_connection(settings, holder.store, environ).problem:
             flow.open()
 
     if first_run_dialog:
-        QTimer.singleShot(0, first_run)
+        window.view.ready.connect(first_run)
     return window
+
+
+def _warm_up_when_ready(window: MainWindow, secrets: LazyKeyringSecrets) -> None:
+    """Opens the keyring on a background thread once the page has loaded."""
+
+    def warm_up() -> None:
+        window.view.ready.disconnect(warm_up)
+        secrets.warm_up()
+
+    window.view.ready.connect(warm_up)
+
+
+def _conversation_panel(settings: Settings) -> Any:
+    from desktop.ui.settings.conversation_panel import ConversationSettingsPanel
+
+    return ConversationSettingsPanel(settings)
 
 
 def _report_ready_on(window: MainWindow) -> None:
@@ -226,6 +246,7 @@ def run_gui(args: list[str]) -> int:
         return 1
     window = create_main_window(store, settings, secrets, os.environ)
     _windows.append(window)
+    _warm_up_when_ready(window, secrets)
     if os.environ.get("PARLEY_REPORT_READY") == "1":
         _report_ready_on(window)
     window.show()

@@ -1,8 +1,11 @@
 """The keyring store, opened on first use: importing `keyring` and finding its
-backend costs ~0.1 s, which start-up does not need to pay before the window shows."""
+backend costs ~0.15 s, which start-up does not need to pay before the window shows.
+`warm_up()` opens it on a background thread once the window is up, so the first
+lookup on the GUI thread finds it ready."""
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -14,13 +17,22 @@ class LazyKeyringSecrets:
 
     def __init__(self) -> None:
         self._real: SecretStore | None = None
+        self._lock = threading.Lock()
 
     def _store(self) -> SecretStore:
-        if self._real is None:
-            from desktop.config.secrets import default_secret_store
+        with self._lock:  # a warm-up in progress is waited for, not repeated
+            if self._real is None:
+                from desktop.config.secrets import default_secret_store
 
-            self._real = default_secret_store()
-        return self._real
+                self._real = default_secret_store()
+            return self._real
+
+    def warm_up(self) -> threading.Thread:
+        """Imports keyring and finds its backend on a daemon thread (no lookup:
+        reading a token may prompt to unlock the keyring, which the GUI asks for)."""
+        thread = threading.Thread(target=self._store, name="keyring-warm-up", daemon=True)
+        thread.start()
+        return thread
 
     @property
     def available(self) -> bool:

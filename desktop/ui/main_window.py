@@ -63,7 +63,7 @@ class MainWindow(DisplayMixin, SendMixin, QMainWindow):
         state: QSettings,
         theme: str = "system",
         font_px: int = 15,
-        panel: Any = None,
+        panel: Callable[[], Any] | None = None,
         image_detail: Callable[[int | None], str] | None = None,
     ) -> None:
         super().__init__()
@@ -121,17 +121,12 @@ class MainWindow(DisplayMixin, SendMixin, QMainWindow):
         self.splitter.setSizes([250, 950])
         self.setCentralWidget(self.splitter)
 
-        # Per-conversation model and parameters, in a dock at the right.
-        self.panel = panel
+        # Per-conversation model and parameters, in a dock at the right, built
+        # the first time it is shown (~60 ms that start-up does not need to pay).
+        self._panel_factory = panel
+        self._panel: Any = None
         self.panel_dock = QDockWidget("This conversation", self)
         self.panel_dock.setObjectName("conversationSettingsDock")
-        if panel is not None:
-            scroller = QScrollArea(self.panel_dock)
-            scroller.setWidgetResizable(True)
-            scroller.setAccessibleName("This conversation's settings")
-            scroller.setWidget(panel)
-            self.panel_dock.setWidget(scroller)
-            panel.changed.connect(self._overrides_changed)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.panel_dock)
         self.panel_dock.hide()
 
@@ -409,23 +404,41 @@ class MainWindow(DisplayMixin, SendMixin, QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
+    @property
+    def panel(self) -> Any:
+        """The per-conversation settings panel, built on first use (None when the
+        window was made without one)."""
+        if self._panel is None and self._panel_factory is not None:
+            panel = self._panel_factory()
+            scroller = QScrollArea(self.panel_dock)
+            scroller.setWidgetResizable(True)
+            scroller.setAccessibleName("This conversation's settings")
+            scroller.setWidget(panel)
+            self.panel_dock.setWidget(scroller)
+            panel.changed.connect(self._overrides_changed)
+            self._panel = panel
+            self._load_overrides(self._current)
+        return self._panel
+
     def _toggle_panel(self) -> None:
         visible = not self.panel_dock.isVisible()
+        panel = self.panel if visible else None
         self.panel_dock.setVisible(visible)
-        if visible and self.panel is not None:
-            self.panel.setFocus()
+        if panel is not None:
+            panel.setFocus()
 
     def _load_overrides(self, conv_id: int | None) -> None:
-        if self.panel is None:
+        # Not built yet: it reads the conversation's overrides when it is.
+        if self._panel is None:
             return
-        self.panel.refresh_globals()
+        self._panel.refresh_globals()
         if conv_id is None:
-            self.panel.set_overrides(self._pending_overrides)
+            self._panel.set_overrides(self._pending_overrides)
         else:
-            self.panel.set_overrides(self._store.conversation_settings(conv_id))
+            self._panel.set_overrides(self._store.conversation_settings(conv_id))
 
     def _overrides_changed(self) -> None:
-        overrides = self.panel.overrides()
+        overrides = self._panel.overrides()
         if self._current is None:
             self._pending_overrides = overrides
         else:
@@ -434,8 +447,8 @@ class MainWindow(DisplayMixin, SendMixin, QMainWindow):
 
     def connection_changed(self) -> None:
         """Settings changed: refresh what depends on the connection and globals."""
-        if self.panel is not None:
-            self.panel.refresh_globals()
+        if self._panel is not None:
+            self._panel.refresh_globals()
         self._update_model_label()
         self.view.set_empty_hint(self._empty_hint())
         if not self._connection().problem and self.banner.settings.isVisible():

@@ -62,6 +62,25 @@ def test_conversation_override_wins_over_global(
     assert window.status.model_label.text() == "gpt-5.4"
 
 
+def test_panel_is_built_on_first_show_with_the_open_conversations_overrides(
+    qtbot: Any, make_window: Any
+) -> None:
+    window = make_window()
+    store = window._store
+    chat = store.create_conversation("tuned")
+    store.set_conversation_settings(chat.id, {"temperature": 0.3})
+    window.open_conversation(chat.id)
+    assert window._panel is None  # start-up does not pay for it
+    window.actions_by_id["conversation_settings"].trigger()
+    panel = window.panel
+    assert panel is not None and window.panel_dock.widget() is not None
+    assert panel.overrides() == {"temperature": 0.3}
+    # Built once: hiding and showing again keeps the same panel.
+    window.actions_by_id["conversation_settings"].trigger()
+    window.actions_by_id["conversation_settings"].trigger()
+    assert window.panel is panel
+
+
 def test_request_body_reflects_every_parameter_and_omits_unset(
     qtbot: Any, make_window: Any, fake_server: Any, isolated_dirs: Any
 ) -> None:
