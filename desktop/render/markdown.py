@@ -12,6 +12,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from desktop.render.blockparse import DispatchingBlockParser
 from desktop.render.code import code_block_html, language_of
 from desktop.render.links import links_plugin
 from desktop.render.mathsyntax import math_plugin
@@ -39,7 +40,9 @@ def _code_block(
     return code_block_html(tokens[idx].content, "")
 
 
-def _make_parser() -> MarkdownIt:
+def _make_parser(dispatch: bool = True) -> MarkdownIt:
+    """The parser; `dispatch=False` keeps markdown-it's own block tokenizer (tests
+    compare the two)."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     # Raw HTML is shown as text: with these rules off, `<b>` reaches the text rule and is
@@ -50,6 +53,8 @@ def _make_parser() -> MarkdownIt:
     md.use(tasklists_plugin)
     md.add_render_rule("fence", _fence)
     md.add_render_rule("code_block", _code_block)
+    if dispatch:
+        md.block = DispatchingBlockParser(md.block.ruler)
     return md
 
 

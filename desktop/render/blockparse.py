@@ -1,0 +1,228 @@
+"""A faster block tokenizer for markdown-it: block parsing was ~60 % of a one-shot
+render, mostly spent calling rules that cannot match. markdown-it tries every block rule
+on every line, in order, until one matches; most rules give up at once unless the line
+starts with their marker (`#`, `>`, a fence, a list bullet). Here the rules worth trying
+are chosen by the line's first non-space character, keeping markdown-it's order, so the
+same rule matches as before and the tokens are identical (tests compare the two parsers).
+
+A paragraph is where lines cost most: markdown-it first tries a setext heading, which
+scans the paragraph's lines asking every "can this interrupt a paragraph" rule, fails
+when no underline comes, and then the paragraph rule scans the same lines again. Here
+one scan does both, asking only the interrupting rules that fit each line's first
+character."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markdown_it.common.utils import mdTrim
+from markdown_it.parser_block import ParserBlock, RuleFuncBlockType
+from markdown_it.ruler import Ruler
+from markdown_it.rules_block import lheading, paragraph
+from markdown_it.rules_block.state_block import StateBlock
+
+# The characters a line can start with (after its indentation) for each rule that
+# checks its marker before anything else; a rule not named here is tried on any line.
+# Lines indented as code get every rule (they are rare, and indentation changes which
+# rules look at what).
+FIRST_CHARACTERS: dict[str, str] = {
+    "math_block": "$\\",
+    "fence": "`~",
+    "blockquote": ">",
+    "hr": "*-_",
+    "list": "*-+0123456789",
+    "reference": "[",
+    "html_block": "<",
+    "heading": "#",
+}
+
+RuleList = Sequence[RuleFuncBlockType]
+
+
+class Dispatch:
+    """One chain's enabled rules, and for each first character the ones to try."""
+
+    def __init__(self, named: list[tuple[str, RuleFuncBlockType]]) -> None:
+        self.generic: list[RuleFuncBlockType] = [
+            rule for name, rule in named if name not in FIRST_CHARACTERS
+        ]
+        self.by_char: dict[str, list[RuleFuncBlockType]] = {}
+        for char in "".join(FIRST_CHARACTERS.values()):
+            self.by_char[char] = [
+                rule
+                for name, rule in named
+                if name not in FIRST_CHARACTERS or char in FIRST_CHARACTERS[name]
+            ]
+
+    def rules_for(self, char: str) -> RuleList:
+        return self.by_char.get(char, self.generic)
+
+
+def _named_rules(
+    ruler: Ruler[RuleFuncBlockType], chain: str
+) -> list[tuple[str, RuleFuncBlockType]]:
+    return [
+        (rule.name, rule.fn)
+        for rule in ruler.__rules__
+        if rule.enabled and (chain == "" or chain in rule.alt)
+    ]
+
+
+class DispatchingBlockParser(ParserBlock):
+    """markdown-it's block parser, trying per line only the rules that can match."""
+
+    def __init__(self, ruler: Ruler[RuleFuncBlockType]) -> None:
+        # The parser's ruler is shared, not rebuilt: plugins added their rules to it.
+        self.ruler = ruler
+        self._built_from: object = None
+        self._rules = Dispatch([])
+        self._terminators = Dispatch([])
+
+    def _refresh(self) -> list[RuleFuncBlockType]:
+        """The enabled rules, rebuilding the dispatch tables if the ruler changed (it
+        hands out a new list then)."""
+        rules = self.ruler.getRules("")
+        if rules is not self._built_from:
+            named = _named_rules(self.ruler, "")
+            names = [name for name, _ in named]
+            fns = dict(named)
+            if (
+                "lheading" in names
+                and names.index("paragraph") == names.index("lheading") + 1
+                and fns["lheading"] is lheading
+                and fns["paragraph"] is paragraph
+            ):
+                # markdown-it's own pair, back to back: one scan does both.
+                named = [
+                    (name, self._paragraph if name == "lheading" else fn)
+                    for name, fn in named
+                    if name != "paragraph"
+                ]
+            self._rules = Dispatch(named)
+            self._terminators = Dispatch(_named_rules(self.ruler, "paragraph"))
+            self._built_from = rules
+        return rules
+
+    def tokenize(self, state: StateBlock, startLine: int, endLine: int) -> None:
+        """markdown-it's `ParserBlock.tokenize`, trying fewer rules per line."""
+        every_rule = self._refresh()
+        dispatch = self._rules
+        src = state.src
+        line = startLine
+        maxNesting = state.md.options.maxNesting
+        hasEmptyLines = False
+
+        while line < endLine:
+            state.line = line = state.skipEmptyLines(line)
+            if line >= endLine:
+                break
+            if state.sCount[line] < state.blkIndent:
+                # The end of a nested block (list item, blockquote).
+                break
+            if state.level >= maxNesting:
+                state.line = endLine
+                break
+
+            if state.sCount[line] - state.blkIndent >= 4:
+                rules: RuleList = every_rule
+            else:
+                rules = dispatch.rules_for(src[state.bMarks[line] + state.tShift[line]])
+            for rule in rules:
+                if rule(state, line, endLine, False):
+                    if state.line <= line:
+                        raise RuntimeError("block rule didn't increment state.line")
+                    break
+            else:
+                raise RuntimeError("none of the block rules matched")
+
+            # A blank line before the next block makes the enclosing list loose.
+            state.tight = not hasEmptyLines
+            line = state.line
+            if (line - 1) < endLine and state.isEmpty(line - 1):
+                hasEmptyLines = True
+            if line < endLine and state.isEmpty(line):
+                hasEmptyLines = True
+                line += 1
+                state.line = line
+
+    def _paragraph(self, state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+        """markdown-it's `lheading` and then `paragraph` rules, in one scan."""
+        if endLine != state.lineMax or state.is_code_block(startLine):
+            # The two rules scan to different ends here (or lheading bows out): run
+            # them as markdown-it does.
+            return lheading(state, startLine, endLine, silent) or paragraph(
+                state, startLine, endLine, silent
+            )
+        src = state.src
+        bMarks, eMarks, tShift, sCount = state.bMarks, state.eMarks, state.tShift, state.sCount
+        blkIndent = state.blkIndent
+        terminators = self._terminators
+        oldParentType = state.parentType
+        # What the interrupting rules (a list, above all) see as the block being ended.
+        state.parentType = "paragraph"
+        marker = ""
+        nextLine = startLine + 1
+        while nextLine < endLine:
+            first = bMarks[nextLine] + tShift[nextLine]
+            end = eMarks[nextLine]
+            if first >= end:
+                break  # a blank line ends the paragraph
+            indent = sCount[nextLine]
+            if indent - blkIndent > 3:
+                # Indented as code, but a paragraph's lazy continuation here.
+                nextLine += 1
+                continue
+            char = src[first]
+            if indent >= blkIndent and char in "-=" and _is_underline(src, first, end, char):
+                marker = char
+                break
+            if indent < 0:
+                # A blockquote's line its own rule has already checked.
+                nextLine += 1
+                continue
+            interrupted = False
+            for rule in terminators.rules_for(char):
+                if rule(state, nextLine, endLine, True):
+                    interrupted = True
+                    break
+            if interrupted:
+                break
+            nextLine += 1
+
+        content = mdTrim(state.getLines(startLine, nextLine, state.blkIndent, False))
+        if marker:
+            tag = "h1" if marker == "=" else "h2"
+            state.line = nextLine + 1
+            token = state.push("heading_open", tag, 1)
+            token.markup = marker
+            token.map = [startLine, state.line]
+            token = state.push("inline", "", 0)
+            token.content = content
+            token.map = [startLine, state.line - 1]
+            token.children = []
+            token = state.push("heading_close", tag, -1)
+            token.markup = marker
+            state.parentType = oldParentType
+            return True
+
+        state.line = nextLine
+        token = state.push("paragraph_open", "p", 1)
+        token.map = [startLine, nextLine]
+        token = state.push("inline", "", 0)
+        token.content = content
+        token.map = [startLine, nextLine]
+        token.children = []
+        state.push("paragraph_close", "p", -1)
+        # A failed lheading leaves parentType at "paragraph" and paragraph restores
+        # that: keep the same state for whatever reads it next.
+        state.parentType = "paragraph"
+        return True
+
+
+def _is_underline(src: str, pos: int, end: int, marker: str) -> bool:
+    """Whether src[pos:end] is a setext underline: `marker`s then only spaces/tabs."""
+    while pos < end and src[pos] == marker:
+        pos += 1
+    while pos < end and src[pos] in " \t":
+        pos += 1
+    return pos >= end
