@@ -21,6 +21,8 @@ from markdown_it.ruler import Ruler
 from markdown_it.rules_block import lheading, paragraph
 from markdown_it.rules_block.state_block import StateBlock
 
+from desktop.render.ruledispatch import Dispatch, named_rules
+
 # The characters a line can start with (after its indentation) for each rule that
 # checks its marker before anything else; a rule not named here is tried on any line.
 # Lines indented as code get every rule (they are rare, and indentation changes which
@@ -39,35 +41,6 @@ FIRST_CHARACTERS: dict[str, str] = {
 RuleList = Sequence[RuleFuncBlockType]
 
 
-class Dispatch:
-    """One chain's enabled rules, and for each first character the ones to try."""
-
-    def __init__(self, named: list[tuple[str, RuleFuncBlockType]]) -> None:
-        self.generic: list[RuleFuncBlockType] = [
-            rule for name, rule in named if name not in FIRST_CHARACTERS
-        ]
-        self.by_char: dict[str, list[RuleFuncBlockType]] = {}
-        for char in "".join(FIRST_CHARACTERS.values()):
-            self.by_char[char] = [
-                rule
-                for name, rule in named
-                if name not in FIRST_CHARACTERS or char in FIRST_CHARACTERS[name]
-            ]
-
-    def rules_for(self, char: str) -> RuleList:
-        return self.by_char.get(char, self.generic)
-
-
-def _named_rules(
-    ruler: Ruler[RuleFuncBlockType], chain: str
-) -> list[tuple[str, RuleFuncBlockType]]:
-    return [
-        (rule.name, rule.fn)
-        for rule in ruler.__rules__
-        if rule.enabled and (chain == "" or chain in rule.alt)
-    ]
-
-
 class DispatchingBlockParser(ParserBlock):
     """markdown-it's block parser, trying per line only the rules that can match."""
 
@@ -75,15 +48,15 @@ class DispatchingBlockParser(ParserBlock):
         # The parser's ruler is shared, not rebuilt: plugins added their rules to it.
         self.ruler = ruler
         self._built_from: object = None
-        self._rules = Dispatch([])
-        self._terminators = Dispatch([])
+        self._rules: Dispatch[RuleFuncBlockType] = Dispatch([], FIRST_CHARACTERS)
+        self._terminators: Dispatch[RuleFuncBlockType] = Dispatch([], FIRST_CHARACTERS)
 
     def _refresh(self) -> list[RuleFuncBlockType]:
         """The enabled rules, rebuilding the dispatch tables if the ruler changed (it
         hands out a new list then)."""
         rules = self.ruler.getRules("")
         if rules is not self._built_from:
-            named = _named_rules(self.ruler, "")
+            named = named_rules(self.ruler)
             names = [name for name, _ in named]
             fns = dict(named)
             if (
@@ -98,8 +71,9 @@ class DispatchingBlockParser(ParserBlock):
                     for name, fn in named
                     if name != "paragraph"
                 ]
-            self._rules = Dispatch(named)
-            self._terminators = Dispatch(_named_rules(self.ruler, "paragraph"))
+            self._rules = Dispatch(named, FIRST_CHARACTERS)
+            paragraph_enders = named_rules(self.ruler, "paragraph")
+            self._terminators = Dispatch(paragraph_enders, FIRST_CHARACTERS)
             self._built_from = rules
         return rules
 

@@ -3,17 +3,20 @@ by block so that streaming and one-shot rendering produce identical HTML."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererProtocol
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from desktop.render.blockparse import DispatchingBlockParser
 from desktop.render.code import code_block_html, language_of
+from desktop.render.inlineparse import DispatchingInlineParser
 from desktop.render.links import links_plugin
 from desktop.render.mathsyntax import math_plugin
 
@@ -40,6 +43,23 @@ def _code_block(
     return code_block_html(tokens[idx].content, "")
 
 
+# The start of a task-list item (`- [ ] todo`, `- [x] done`).
+_TASK_MARK = re.compile(r"\[[ xX]\]")
+
+
+def _only_with_task_marks(md: MarkdownIt) -> None:
+    """Run the task-list rule only on text with a task mark: otherwise it still walks
+    every token asking whether each is a list item's first paragraph."""
+    ruler = md.core.ruler
+    tasks = next(rule.fn for rule in ruler.__rules__ if rule.name == "github-tasklists")
+
+    def tasklists(state: StateCore) -> None:
+        if _TASK_MARK.search(state.src):
+            tasks(state)
+
+    ruler.at("github-tasklists", tasklists)
+
+
 def _make_parser(dispatch: bool = True) -> MarkdownIt:
     """The parser; `dispatch=False` keeps markdown-it's own block tokenizer (tests
     compare the two)."""
@@ -51,10 +71,12 @@ def _make_parser(dispatch: bool = True) -> MarkdownIt:
     md.use(math_plugin)
     md.use(links_plugin)
     md.use(tasklists_plugin)
+    _only_with_task_marks(md)
     md.add_render_rule("fence", _fence)
     md.add_render_rule("code_block", _code_block)
     if dispatch:
         md.block = DispatchingBlockParser(md.block.ruler)
+        md.inline = DispatchingInlineParser(md.inline)
     return md
 
 

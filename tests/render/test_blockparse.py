@@ -1,4 +1,4 @@
-"""The dispatching block parser gives exactly markdown-it's tokens and HTML: a table of
+"""The dispatching block and inline parsers give exactly markdown-it's tokens and HTML: a table of
 every block kind (and the edge cases of choosing rules by a line's first character),
 then random documents."""
 
@@ -67,12 +67,35 @@ CASES = {
     "everything": "# H\n\ntext\n- a\n> q\n```\nc\n```\n***\n| x |\n|---|\n$$y$$\nend\n===\n",
 }
 
+INLINE_CASES = {
+    "plain words": "just some words, and a full stop.",
+    "plain non-ascii": "naïve café – “quoted” ünïcode",
+    "terminator without markup": "a: b - c + d = e # f % g ^ h {i} @j",
+    "hard break": "line  \nnext\\\nlast",
+    "soft break": "line\nnext",
+    "escapes": "\\* not \\_ em \\` tick \\$ dollar",
+    "code span": "a `code $x$` b ``two ` ticks``",
+    "strikethrough": "~~gone~~ and ~single~",
+    "emphasis": "*em* _em_ **strong** __strong__ ***both*** a*b*c snake_case_name",
+    "unbalanced emphasis": "**open *and _more",
+    "links": "[text](https://e.com 'title') [ref] [ref][] <https://a.b> [a [b] c](d)",
+    "images": "![alt *x*](http://x/y.png) !not an image ![",
+    "entities": "&amp; &copy; &#35; &#x41; &bogus;",
+    "raw html": "<b>bold</b> <!-- c --> <a href='x'>",
+    "math": "\\(x\\) $y$ \\[z\\] $$w$$ $5 and $10",
+    "bare urls": "see https://e.com/x. and www.e.org",
+    "task marks": "[ ] not in a list [x]",
+}
+
 
 def tokens(md: object, text: str) -> list[tuple[object, ...]]:
-    return [
-        (t.type, t.tag, t.map, t.level, t.content, t.markup, t.info, t.hidden, t.attrs)
-        for t in md.parse(text)  # type: ignore[attr-defined]
-    ]
+    """Every token's fields, inline children included (after their parent)."""
+    out: list[tuple[object, ...]] = []
+    for t in md.parse(text):  # type: ignore[attr-defined]
+        for u in [t, *(t.children or ())]:
+            out.append((u.type, u.tag, u.map, u.level, u.content, u.markup, u.info, u.hidden))
+            out.append((u.attrs, u.meta, u.block, u.nesting))
+    return out
 
 
 def test_the_parser_dispatches() -> None:
@@ -104,6 +127,24 @@ def test_random_documents_match_markdown_it(text: str) -> None:
 @given(mixed_text)
 def test_random_noise_matches_markdown_it(text: str) -> None:
     assert tokens(FAST, text) == tokens(STOCK, text)
+
+
+@pytest.mark.parametrize("text", INLINE_CASES.values(), ids=INLINE_CASES.keys())
+def test_each_inline_kind_matches_markdown_it(text: str) -> None:
+    for block in (text, "# " + text, "- " + text, "| " + text + " |\n|---|\n"):
+        assert tokens(FAST, block) == tokens(STOCK, block)
+        assert FAST.render(block) == STOCK.render(block)
+
+
+def test_a_post_processing_plugin_sees_plain_text() -> None:
+    md = _make_parser(dispatch=True)
+
+    def shout(state):  # type: ignore[no-untyped-def]
+        for token in state.tokens:
+            token.content = token.content.upper()
+
+    md.inline.ruler2.push("shout", shout)
+    assert md.render("plain words\n") == "<p>PLAIN WORDS</p>\n"
 
 
 def test_a_rule_added_later_is_used() -> None:
