@@ -1,6 +1,11 @@
 """Packaged-build benchmark: start-up time of the PyInstaller bundle and the sizes people
 download, against the budgets (1.0 s start, 380 MB unpacked, 120 MB archive and .deb).
 
+Start is measured as the issue defines it: from the bundle's process start until its
+window shows the loaded conversation page (the app's `PARLEY_REPORT_READY` hook),
+median of 5 with a bare environment. `--self-test` (which also renders a sample and
+checks the keyring) and the xdotool-seen window mapping are reported beside it.
+
 Build first (packaging/build.sh), then, with a display for the window timing:
   xvfb-run -a .venv/bin/python -m tests.bench.bench_package
 PARLEY_DIST=<dir> measures another dist/; PARLEY_BENCH_COLD=1 (root) drops the page cache.
@@ -65,22 +70,53 @@ def time_self_test(exe: Path, home: Path) -> float:
     return elapsed
 
 
+def time_page_ready(exe: Path, home: Path) -> float:
+    """Process start until the conversation page has loaded in the shown window: the
+    app prints `parley-ready <ms since its process started>` (PARLEY_REPORT_READY=1)."""
+    env = {**bare_env(home), "PARLEY_REPORT_READY": "1"}
+    app = subprocess.Popen(
+        [str(exe)], env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert app.stderr is not None
+        deadline = time.perf_counter() + 60
+        while time.perf_counter() < deadline:
+            line = app.stderr.readline()
+            if not line:
+                break
+            if line.startswith("parley-ready "):
+                return float(line.split()[1]) / 1000
+        raise SystemExit("the packaged app never reported its page as loaded")
+    finally:
+        app.terminate()
+        try:
+            app.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            app.kill()
+            app.wait()
+
+
 def time_window_map(exe: Path, home: Path) -> float:
-    """Process start to the main window being mapped (xdotool waits for a visible 'Parley')."""
+    """Process start to the main window being mapped, polled every 20 ms (`xdotool
+    search --sync` polls only every 0.5 s, too coarse for this)."""
     env = bare_env(home)
     started = time.perf_counter()
     app = subprocess.Popen(
         [str(exe)], env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        subprocess.run(
-            ["xdotool", "search", "--sync", "--onlyvisible", "--name", "^Parley"],
-            env=env,
-            capture_output=True,
-            timeout=60,
-            check=True,
-        )
-        return time.perf_counter() - started
+        while time.perf_counter() - started < 60:
+            found = subprocess.run(
+                ["xdotool", "search", "--onlyvisible", "--pid", str(app.pid), "--name", "^Parley"],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if found.stdout.strip():
+                return time.perf_counter() - started
+            time.sleep(0.02)
+        raise SystemExit("the packaged app's window never showed")
     finally:
         app.terminate()
         try:
@@ -134,13 +170,23 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="parley-bench-") as tmp:
         home = Path(tmp)
         time_self_test(exe, home)  # first run creates the data folder
-        median, samples = median_of(RUNS, lambda: time_self_test(exe, home), cold)
-        verdict = "ok" if median <= BUDGET_START_S else "OVER"
-        if verdict == "OVER":
+        if os.environ.get("DISPLAY"):
+            median, samples = median_of(RUNS, lambda: time_page_ready(exe, home), cold)
+            verdict = "ok" if median <= BUDGET_START_S else "OVER"
+            if verdict == "OVER":
+                over.append("start")
+            label = "start to page loaded" + (" (cold)" if cold else "")
+            print(
+                f"  {label:<26} {median:8.2f} s    budget {BUDGET_START_S} s   {verdict}"
+                f"   runs: {', '.join(f'{s:.2f}' for s in samples)}"
+            )
+        else:
             over.append("start")
-        label = "--self-test (cold)" if cold else "--self-test (warm cache)"
+            print("  start to page loaded       not measured (needs DISPLAY)")
+        median, samples = median_of(RUNS, lambda: time_self_test(exe, home), cold)
+        label = "--self-test" + (" (cold)" if cold else "")
         print(
-            f"  {label:<26} {median:8.2f} s    budget {BUDGET_START_S} s   {verdict}"
+            f"  {label:<26} {median:8.2f} s    (renders a sample, checks keyring and data dir)"
             f"   runs: {', '.join(f'{s:.2f}' for s in samples)}"
         )
         if os.environ.get("DISPLAY") and shutil.which("xdotool"):
