@@ -214,15 +214,11 @@ class AttachmentsMixin:
     def attachment_counts(self, message_ids: Sequence[int]) -> dict[int, int]:
         """How many attachments each of these messages has (only those with any);
         cheap, for deciding which turns need `attachments()` when showing a conversation."""
-        if not message_ids:
-            return {}
-        marks = ", ".join("?" * len(message_ids))
-        with self._db.translated():
-            found = self._db.conn.execute(
-                f"SELECT message_id, count(*) FROM message_attachments"
-                f" WHERE message_id IN ({marks}) GROUP BY message_id",
-                list(message_ids),
-            ).fetchall()
+        found = self._db.rows_for(
+            "SELECT message_id, count(*) FROM message_attachments"
+            " WHERE message_id IN ({ids}) GROUP BY message_id",
+            message_ids,
+        )
         return {row[0]: row[1] for row in found}
 
 

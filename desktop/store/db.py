@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from desktop.store.errors import CorruptDatabaseError, StoreError, is_busy, translate
 
@@ -48,6 +49,14 @@ class Database:
                 raise StoreError(f"The history file {self.path} could not be switched to WAL mode.")
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
+
+    def rows_for(self, sql: str, ids: Sequence[int]) -> list[Any]:
+        """Rows of `sql`, whose `{ids}` is replaced by one placeholder per id."""
+        if not ids:
+            return []
+        with self.translated():
+            query = sql.format(ids=", ".join("?" * len(ids)))
+            return self.conn.execute(query, list(ids)).fetchall()
 
     @contextmanager
     def translated(self) -> Iterator[None]:

@@ -114,6 +114,15 @@ class MessagesMixin:
             raise NotFoundError(MESSAGE_GONE)
         return blobs.load(row[0])
 
+    def responses_data(self, message_ids: Sequence[int]) -> dict[int, Any]:
+        """`response_data` of many answers in one query: only those with any data."""
+        found = self._db.rows_for(
+            "SELECT id, response_json FROM messages"
+            " WHERE id IN ({ids}) AND response_json IS NOT NULL",
+            message_ids,
+        )
+        return {row[0]: blobs.load(row[1]) for row in found}
+
     def versions(self, message_id: int) -> list[Message]:
         """All versions of a message (itself and its siblings), oldest first."""
         with self._db.read() as conn:

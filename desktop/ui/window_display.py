@@ -130,16 +130,14 @@ class DisplayMixin(WindowParts):
                 self.banner.show_message(error.user_message, kind="warn")
                 continue
             self.view.show_attachments(turn_id(message_id), files)
-        for message in messages:
-            if message.role != "assistant":
-                continue
-            data = self._store.response_data(message.id)
+        answers = [m.id for m in messages if m.role == "assistant"]
+        for message_id, data in self._store.responses_data(answers).items():
             if not isinstance(data, dict):
                 continue
             if data.get("tools"):
-                self.view.show_tools(turn_id(message.id), data["tools"])
+                self.view.show_tools(turn_id(message_id), data["tools"])
             if data.get("citations"):
-                self.view.show_citations(turn_id(message.id), data["citations"])
+                self.view.show_citations(turn_id(message_id), data["citations"])
 
     def _open_attachment(self, tid: str, index: int) -> None:
         message_id = message_id_of(tid)

@@ -124,3 +124,20 @@ def test_secrets_never_stored(store: Store) -> None:
     wal = store.path.with_name(store.path.name + "-wal")
     for path in (store.path, wal):
         assert b"sk-secret" not in path.read_bytes()
+
+
+def test_responses_data_of_many_answers_in_one_query(store: Store) -> None:
+    conv = store.create_conversation()
+    answers = []
+    for n in range(3):
+        q = store.add_user_message(conv.id, f"q{n}")
+        answers.append(store.start_assistant_message(q.id))
+    store.finish_message(answers[0].id, MessageStatus.COMPLETE, response={"citations": [1]})
+    store.finish_message(answers[2].id, MessageStatus.COMPLETE, response={"tools": ["t"]})
+    store.finish_message(answers[1].id, MessageStatus.COMPLETE)  # nothing saved
+    ids = [a.id for a in answers]
+    found = store.responses_data(ids)
+    assert found == {ids[0]: {"citations": [1]}, ids[2]: {"tools": ["t"]}}
+    assert all(found[i] == store.response_data(i) for i in found)
+    assert store.responses_data([]) == {}
+    assert store.responses_data([999_999]) == {}
