@@ -12,7 +12,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFont, QRawFont
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from desktop.ui.sidebar import PIN, ConversationRow, Sidebar
+from desktop.ui.conversation_list import PIN, ConversationRow
+from desktop.ui.sidebar import Sidebar
 
 pytestmark = pytest.mark.gui
 
