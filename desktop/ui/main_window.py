@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QMainWindow,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -35,6 +34,7 @@ from desktop.ui.sidebar import Sidebar
 from desktop.ui.status_bar import StatusBar
 from desktop.ui.theme import apply_theme, is_dark
 from desktop.ui.window_display import DisplayMixin
+from desktop.ui.window_panel import PanelMixin
 from desktop.ui.window_send import SendMixin
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 DRAFT_SAVE_MS = 800
 
 
-class MainWindow(DisplayMixin, SendMixin, QMainWindow):
+class MainWindow(DisplayMixin, SendMixin, PanelMixin, QMainWindow):
     """Signals: settings_requested() — the window cannot reach the dialog itself."""
 
     settings_requested = Signal()
@@ -121,8 +121,7 @@ class MainWindow(DisplayMixin, SendMixin, QMainWindow):
         self.splitter.setSizes([250, 950])
         self.setCentralWidget(self.splitter)
 
-        # Per-conversation model and parameters, in a dock at the right, built
-        # the first time it is shown (~60 ms that start-up does not need to pay).
+        # Per-conversation model and parameters, in a dock at the right (window_panel.py).
         self._panel_factory = panel
         self._panel: Any = None
         self.panel_dock = QDockWidget("This conversation", self)
@@ -403,47 +402,6 @@ class MainWindow(DisplayMixin, SendMixin, QMainWindow):
         )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
-
-    @property
-    def panel(self) -> Any:
-        """The per-conversation settings panel, built on first use (None when the
-        window was made without one)."""
-        if self._panel is None and self._panel_factory is not None:
-            panel = self._panel_factory()
-            scroller = QScrollArea(self.panel_dock)
-            scroller.setWidgetResizable(True)
-            scroller.setAccessibleName("This conversation's settings")
-            scroller.setWidget(panel)
-            self.panel_dock.setWidget(scroller)
-            panel.changed.connect(self._overrides_changed)
-            self._panel = panel
-            self._load_overrides(self._current)
-        return self._panel
-
-    def _toggle_panel(self) -> None:
-        visible = not self.panel_dock.isVisible()
-        panel = self.panel if visible else None
-        self.panel_dock.setVisible(visible)
-        if panel is not None:
-            panel.setFocus()
-
-    def _load_overrides(self, conv_id: int | None) -> None:
-        # Not built yet: it reads the conversation's overrides when it is.
-        if self._panel is None:
-            return
-        self._panel.refresh_globals()
-        if conv_id is None:
-            self._panel.set_overrides(self._pending_overrides)
-        else:
-            self._panel.set_overrides(self._store.conversation_settings(conv_id))
-
-    def _overrides_changed(self) -> None:
-        overrides = self._panel.overrides()
-        if self._current is None:
-            self._pending_overrides = overrides
-        else:
-            self._store.set_conversation_settings(self._current, overrides)
-        self._update_model_label()
 
     def connection_changed(self) -> None:
         """Settings changed: refresh what depends on the connection and globals."""
