@@ -22,6 +22,7 @@ import httpx
 from desktop import __version__
 from desktop.api.cancel import CancelToken
 from desktop.api.errors import (
+    SETTINGS,
     ApiError,
     ApiTimeoutError,
     MalformedResponseError,
@@ -300,6 +301,7 @@ class ResponsesClient:
             return ApiError(
                 f"The server URL {_public_url(self.url)!r} is not valid. Check it in Settings.",
                 partial=partial,
+                action=SETTINGS,
             )
         if isinstance(exc, httpx.DecodingError):
             return MalformedResponseError(detail=type(exc).__name__, partial=partial)

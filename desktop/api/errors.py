@@ -17,11 +17,17 @@ if TYPE_CHECKING:
 DETAIL_LIMIT = 300  # characters of server text kept; error pages can be huge
 
 
+SETTINGS = "settings"  # the fix is in Settings (token, model, URL, tools)
+RETRY = "retry"  # asking again may work
+
+
 class ApiError(Exception):
-    """A failed request: `user_message` says what happened and what to do."""
+    """A failed request: `user_message` says what happened and what to do, and
+    `action` which button fits next to it: `SETTINGS`, `RETRY` or None."""
 
     default_message = "The request failed."
     retryable_default = False
+    action_default: str | None = None
 
     def __init__(
         self,
@@ -32,6 +38,7 @@ class ApiError(Exception):
         detail: str | None = None,
         partial: Reply | None = None,
         retryable: bool | None = None,
+        action: str | None = None,
     ) -> None:
         self.user_message = user_message or self.default_message
         self.status = status
@@ -39,6 +46,7 @@ class ApiError(Exception):
         self.detail = _shorten(detail)
         self.partial = partial
         self.retryable = self.retryable_default if retryable is None else retryable
+        self.action = action or self.action_default or (RETRY if self.retryable else None)
         super().__init__(self.user_message)
 
     def __str__(self) -> str:
@@ -50,14 +58,17 @@ class ApiError(Exception):
 
 class AuthenticationError(ApiError):
     default_message = "The API token was rejected (401). Open Settings to enter a new one."
+    action_default = SETTINGS
 
 
 class PermissionDeniedError(ApiError):
     default_message = "The API token is not allowed to use this model (403). Check its permissions."
+    action_default = SETTINGS
 
 
 class NotFoundError(ApiError):
     default_message = "The server has no such model or endpoint (404). Check the model and URL."
+    action_default = SETTINGS
 
 
 class BadRequestError(ApiError):
@@ -210,7 +221,7 @@ def error_from_response(
     if status in (400, 422):
         tool = rejected_tool(message, param)
         if tool is not None:
-            return BadRequestError(_tool_message(tool), **kwargs)
+            return BadRequestError(_tool_message(tool), action=SETTINGS, **kwargs)
         rejected = f"The server rejected the request ({status}): {said}." if said else None
         return BadRequestError(rejected, **kwargs)
     if status == 429:

@@ -391,3 +391,12 @@ def test_cancel_token_is_idempotent_and_thread_safe() -> None:
     assert token.cancelled and hits == [1]
     token.attach(lambda: hits.append(2))  # attaching late fires at once
     assert hits == [1, 2]
+
+
+def test_invalid_url_points_to_settings() -> None:
+    from desktop.api.errors import SETTINGS
+
+    with pytest.raises(ApiError) as caught:
+        list(ResponsesClient("ftp://example.invalid/v1", TOKEN, max_retries=0).stream(BODY))
+    assert caught.value.action == SETTINGS
+    assert "Settings" in caught.value.user_message and TOKEN not in caught.value.user_message

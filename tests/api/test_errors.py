@@ -75,3 +75,30 @@ def test_failure_from_payload() -> None:
     assert isinstance(err, e.ResponseFailedError) and err.code == "server_error"
     assert "boom" in err.user_message
     assert e.failure_from_payload(None).user_message == e.ResponseFailedError.default_message
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "action"),
+    [
+        (401, OPENAI, e.SETTINGS),
+        (403, "", e.SETTINGS),
+        (404, "", e.SETTINGS),
+        (400, '{"error": {"message": "Unsupported tool type \'web_search\'"}}', e.SETTINGS),
+        (400, '{"error": {"message": "bad temperature"}}', None),
+        (429, "", e.RETRY),
+        (500, "", e.RETRY),
+        (418, "", None),
+    ],
+)
+def test_each_error_says_which_action_fits(status: int, body: str, action: str | None) -> None:
+    """The banner's button (Open Settings or Retry) is decided where the error is made."""
+    error = e.error_from_response(status, body, {})
+    assert error.action == action
+    if action == e.SETTINGS:
+        assert "Settings" in error.user_message or "Check" in error.user_message
+
+
+def test_action_can_be_given_and_defaults_from_retryable() -> None:
+    assert e.NetworkError().action == e.RETRY
+    assert e.RequestCancelled().action is None
+    assert e.ApiError("bad URL", action=e.SETTINGS).action == e.SETTINGS
