@@ -105,17 +105,24 @@ def turn_dict(message: Message, cache: HtmlCache | None = None) -> dict[str, Any
     if message.role == "user":
         turn["text"] = message.text
         return turn
-    from desktop.render import RENDERER_VERSION, render_markdown
-
+    # The renderer (markdown-it, Pygments: ~0.2 s to import) loads only when some
+    # HTML is not cached yet, so a conversation rendered before opens without it.
     turn["model"] = message.model or ""
     html = message.rendered_html
     if html is None and message.text:
+        from desktop.render import RENDERER_VERSION, render_markdown
+
         html = render_markdown(message.text)
         final = message.status != MessageStatus.STREAMING
         if cache is not None and final:
             cache.set_rendered_html(message.id, RENDERER_VERSION, html)
     turn["blocks"] = [html] if html else []
-    turn["reasoning"] = [render_markdown(message.reasoning)] if message.reasoning else []
+    if message.reasoning:
+        from desktop.render import render_markdown
+
+        turn["reasoning"] = [render_markdown(message.reasoning)]
+    else:
+        turn["reasoning"] = []
     notice, kind = notice_for(message.status, message.error or "")
     turn["notice"] = notice
     turn["noticeKind"] = kind
