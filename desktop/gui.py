@@ -204,6 +204,9 @@ def run_gui(args: list[str]) -> int:
     from desktop.qtfix import guard_emit_refcount_bug
 
     guard_emit_refcount_bug()
+    from desktop.qtfeature import speed_up_feature_scan
+
+    speed_up_feature_scan()
     # QtWebEngineWidgets must be imported before the QApplication exists.
     from PySide6 import QtWebEngineWidgets  # noqa: F401
     from PySide6.QtCore import QCoreApplication, Qt
