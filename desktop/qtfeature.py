@@ -38,5 +38,5 @@ def speed_up_feature_scan() -> bool:
             return bool(original(module))
 
     uses_pyside.parley_fast = True  # type: ignore[attr-defined]
-    feature._mod_uses_pyside = uses_pyside  # type: ignore[union-attr]
+    setattr(feature, "_mod_uses_pyside", uses_pyside)  # noqa: B010 (a private name)
     return True
