@@ -3,21 +3,46 @@ re-rendered, so each delta costs only the re-render of the block being written."
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-
-from markdown_it.common.utils import normalizeReference
+from typing import Any
 
 from desktop.render.markdown import Block, render_blocks
 
-# Bracketed text that could be a reference link's label (`[foo]`, `[text][foo]`).
-_BRACKETED = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]")
+# What a link reference resolves to, as far as the HTML goes: (href, title), or None.
+Target = tuple[str, str] | None
 
 
-def uses_labels(text: str, labels: set[str]) -> bool:
-    """Whether `text` has bracketed text naming one of the (normalised) `labels`, so
-    that a change to those definitions could change how it renders."""
-    return any(normalizeReference(m.group(1)) in labels for m in _BRACKETED.finditer(text))
+def _target(ref: Any) -> Target:
+    return None if ref is None else (str(ref["href"]), str(ref["title"]))
+
+
+class Definitions(dict[str, Any]):
+    """Link reference definitions (markdown-it's `env["references"]`) that note every
+    label a link or image looked up and what it found. markdown-it reads definitions
+    only through `get`, so a block whose lookups all find the same targets again
+    renders the same: that is how `finish()` knows which sealed blocks a definition
+    that arrived later can change."""
+
+    def __init__(self, known: dict[str, Any]) -> None:
+        super().__init__(known)
+        self.looked_up: dict[str, Target] = {}
+
+    def get(self, label: str, default: Any = None) -> Any:
+        ref = super().get(label, default)
+        self.looked_up[label] = _target(ref)
+        return ref
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    """A sealed stretch whose links looked labels up: enough to render it again."""
+
+    first_block: int
+    size: int
+    # The tail it was sealed from (the stretch and what followed it then): rendering
+    # that again gives the stretch's blocks exactly as they were read in context.
+    context: str
+    looked_up: dict[str, Target]
 
 
 @dataclass(frozen=True)
@@ -40,8 +65,13 @@ class StreamingRenderer:
     open tail, re-parsed on every feed. A block is sealed once the block after it has
     started and that block's first two lines are complete: in CommonMark nothing after
     that point can change an earlier block (a table needs its second line to exist;
-    setext underlines and lazy lines belong to the block itself). Link reference
-    definitions are the exception, so `finish()` re-renders everything if any exist.
+    setext underlines and lazy lines belong to the block itself).
+
+    Link reference definitions are the exception: a link can name a definition that
+    comes later. Definitions from sealed text are final and kept; each tail render
+    starts from them (so a half-written definition is never remembered). A sealed
+    stretch whose links looked labels up remembers what they found, and `finish()`
+    renders again only the stretches for which a definition now says otherwise.
     """
 
     def __init__(self) -> None:
@@ -49,10 +79,11 @@ class StreamingRenderer:
         self._tail = ""
         self._held_cr = False
         self._sealed: list[str] = []
-        # How many sealed blocks each stretch of `_sealed_text` rendered to.
-        self._sealed_sizes: list[int] = []
         self._shown_tail: list[str] = []
-        self._env: dict[str, object] = {}
+        # Definitions in the sealed text, and those the last tail render saw.
+        self._definitions: dict[str, Any] = {}
+        self._tail_definitions = Definitions({})
+        self._lookups: list[_Lookups] = []
         self.renders = 0
 
     @property
@@ -84,30 +115,28 @@ class StreamingRenderer:
         if self._held_cr:
             self._tail += "\n"
             self._held_cr = False
-        if self._env.get("references"):
-            return self._finish_with_references()
-        return self._update(final=True)
-
-    def _finish_with_references(self) -> Patch:
-        """The last patch when the answer defines link references: render the whole
-        text once more. A definition can change how earlier blocks read (and a block
-        sealed while display math was still open may read differently in the end),
-        so only a full pass is sure to equal `render_markdown`. Rare in answers."""
-        env: dict[str, object] = {}
-        text = "".join([*self._sealed_text, self._tail])
-        old = self._sealed + self._shown_tail
-        new = [block.html for block in render_blocks(text, env)]
-        self.renders += len(new)
-        self._sealed, self._shown_tail = new, []
-        self._sealed_text, self._sealed_sizes, self._tail = [text], [len(new)], ""
-        self._env = env
-        start = 0
-        while start < len(old) and start < len(new) and old[start] == new[start]:
-            start += 1
-        return Patch(start, new[start:])
+        patch = self._update(final=True)
+        # The tail render saw every definition: the sealed ones and the tail's own.
+        final = dict(self._tail_definitions)
+        first_changed = len(self._sealed)
+        for stretch in self._lookups:
+            if all(_target(final.get(label)) == seen for label, seen in stretch.looked_up.items()):
+                continue
+            blocks = render_blocks(stretch.context, {"references": dict(final)})[: stretch.size]
+            self.renders += len(blocks)
+            for index, block in enumerate(blocks, start=stretch.first_block):
+                if self._sealed[index] != block.html:
+                    self._sealed[index] = block.html
+                    first_changed = min(first_changed, index)
+        self._lookups = []
+        if first_changed >= patch.start:
+            return patch
+        return Patch(first_changed, self._sealed[first_changed:] + self._shown_tail)
 
     def _render_tail(self) -> list[Block]:
-        blocks = render_blocks(self._tail, self._env)
+        definitions = Definitions(self._definitions)
+        blocks = render_blocks(self._tail, {"references": definitions})
+        self._tail_definitions = definitions
         self.renders += len(blocks)
         return blocks
 
@@ -135,11 +164,18 @@ class StreamingRenderer:
                 break
         if keep == 0:
             return 0
+        seal_line = blocks[keep].first_line
         offset = 0
-        for _ in range(blocks[keep].first_line):
+        for _ in range(seal_line):
             offset = tail.index("\n", offset) + 1
+        seen = self._tail_definitions
+        for label, ref in seen.items():
+            if label not in self._definitions and ref["map"][0] < seal_line:
+                self._definitions[label] = ref
+        if seen.looked_up:
+            # Lookups of the whole tail render: a superset of the sealed blocks' own.
+            self._lookups.append(_Lookups(len(self._sealed), keep, tail, dict(seen.looked_up)))
         self._sealed.extend(block.html for block in blocks[:keep])
-        self._sealed_sizes.append(keep)
         self._sealed_text.append(tail[:offset])
         self._tail = tail[offset:]
         return keep
