@@ -8,7 +8,7 @@ conversation without leaving the box.
 from __future__ import annotations
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QImage, QKeyEvent
+from PySide6.QtGui import QFontMetrics, QImage, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -24,6 +24,10 @@ from desktop.ui.attachment_strip import AttachmentStrip, Chip
 MAX_LINES = 12
 
 
+PLACEHOLDER = "Ask anything…  (Enter to send, Shift+Enter for a new line)"
+PLACEHOLDER_SHORT = "Ask anything…"
+
+
 class _Editor(QPlainTextEdit):
     submit = Signal()
     stop = Signal()
@@ -31,6 +35,13 @@ class _Editor(QPlainTextEdit):
     scroll = Signal(str)  # "page-up", "page-down", "home", "end"
     files_given = Signal(list)  # local paths pasted or dropped
     image_given = Signal(bytes)  # an image pasted from the clipboard (PNG)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # The keyboard hint only where it fits on the line, never cut off.
+        room = self.viewport().width() - 2 * int(self.document().documentMargin())
+        fits = QFontMetrics(self.font()).horizontalAdvance(PLACEHOLDER) <= room
+        self.setPlaceholderText(PLACEHOLDER if fits else PLACEHOLDER_SHORT)
 
     # Pasting or dropping an image or files attaches them instead of inserting text.
     def canInsertFromMimeData(self, source: QMimeData) -> bool:
@@ -105,7 +116,7 @@ class Composer(QFrame):
         self._busy = False
         self.editor = _Editor(self)
         self.editor.setObjectName("composerEditor")
-        self.editor.setPlaceholderText("Ask anything…  (Enter to send, Shift+Enter for a new line)")
+        self.editor.setPlaceholderText(PLACEHOLDER)
         self.editor.setAccessibleName("Message")
         self.editor.setAccessibleDescription("Type your question; Enter sends it")
         self.editor.setTabChangesFocus(True)

@@ -29,6 +29,12 @@ class PanelMixin(WindowParts):
             scroller.setWidgetResizable(True)
             scroller.setAccessibleName("This conversation's settings")
             scroller.setWidget(panel)
+            # Wide enough for the panel and the vertical scroll bar: never a
+            # horizontal one, and no field cut off at the edge.
+            bar = scroller.verticalScrollBar().sizeHint().width()
+            scroller.setMinimumWidth(
+                panel.minimumSizeHint().width() + bar + 2 * scroller.frameWidth()
+            )
             self.panel_dock.setWidget(scroller)
             panel.changed.connect(self._overrides_changed)
             self._panel = panel

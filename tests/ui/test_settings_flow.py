@@ -75,6 +75,12 @@ def test_panel_is_built_on_first_show_with_the_open_conversations_overrides(
     panel = window.panel
     assert panel is not None and window.panel_dock.widget() is not None
     assert panel.overrides() == {"temperature": 0.3}
+    # It fits its dock: no field cut off behind a horizontal scroll bar.
+    qtbot.waitUntil(lambda: panel.isVisible(), timeout=3000)
+    scroller = window.panel_dock.widget()
+    assert scroller.width() >= panel.minimumSizeHint().width()
+    qtbot.waitUntil(lambda: not scroller.horizontalScrollBar().isVisible(), timeout=3000)
+    assert panel.width() <= scroller.viewport().width()
     # Built once: hiding and showing again keeps the same panel.
     window.actions_by_id["conversation_settings"].trigger()
     window.actions_by_id["conversation_settings"].trigger()

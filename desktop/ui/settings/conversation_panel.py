@@ -37,6 +37,9 @@ class ConversationSettingsPanel(QWidget):
         holder = QWidget(self)
         form: QFormLayout = new_form(holder)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # A side panel is narrow: each override's tick box above its field.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        form.setVerticalSpacing(4)
         for s in SETTINGS:
             if not s.per_conversation:
                 continue
