@@ -16,6 +16,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from desktop.render.blockparse import DispatchingBlockParser
 from desktop.render.code import code_block_html, language_of
+from desktop.render.gcpause import collector_paused
 from desktop.render.inlineparse import DispatchingInlineParser
 from desktop.render.links import links_plugin
 from desktop.render.mathsyntax import math_plugin
@@ -93,7 +94,12 @@ def normalise(text: str) -> str:
 def render_blocks(text: str, env: EnvType | None = None) -> list[Block]:
     """Parse `text` and render each top-level block on its own. `env` carries link
     reference definitions in (and out, for the streaming renderer)."""
-    env = {} if env is None else env
+    with collector_paused():
+        # The tokens are freed as `_render_blocks` returns, before collection resumes.
+        return _render_blocks(text, {} if env is None else env)
+
+
+def _render_blocks(text: str, env: EnvType) -> list[Block]:
     tokens = _MD.parse(text, env)
     blocks: list[Block] = []
     render = _MD.renderer.render
