@@ -58,10 +58,27 @@
 
   function setBlocks(container, start, blocks) {
     while (container.children.length > start) container.lastElementChild.remove();
-    if (!blocks.length) return;
-    tpl.innerHTML = blocks.map(function (b) { return '<div class="b">' + b + "</div>"; }).join("");
-    decorate(tpl.content);
-    container.appendChild(tpl.content);
+    if (blocks.length) {
+      tpl.innerHTML = blocks.map(function (b) { return '<div class="b">' + b + "</div>"; }).join("");
+      decorate(tpl.content);
+      container.appendChild(tpl.content);
+    }
+    if (container.classList.contains("streaming")) moveCaret(container);
+  }
+
+  // Only the answer's last block carries the caret class (see conversation.css);
+  // the answer remembers which block that is, so moving it looks at two nodes.
+  const carets = new WeakMap();
+  function moveCaret(answer) {
+    const last = answer.lastElementChild;
+    const old = carets.get(answer);
+    if (old && old !== last) old.classList.remove("caret");
+    if (last && last.classList.contains("b")) {
+      last.classList.add("caret");
+      carets.set(answer, last);
+    } else {
+      carets.delete(answer);
+    }
   }
 
   function actionsFor(turn) {
@@ -236,6 +253,9 @@
       if (!node) return;
       const answer = node.querySelector(".answer");
       answer.classList.remove("streaming");
+      const caret = carets.get(answer);
+      if (caret) caret.classList.remove("caret");
+      carets.delete(answer);
       const wait = answer.querySelector(".waiting");
       if (wait) wait.remove();
       if (notice) addNotice(node, notice, kind);
