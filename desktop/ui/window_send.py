@@ -216,17 +216,22 @@ class SendMixin(WindowParts):
         if outcome.status == "incomplete" and reply is not None:
             reason = reply.incomplete_reason or "unknown"
             error = cut_short_message(reason)
+        shown = not self._closing and conv_id == self._current
+        if shown:
+            # The page is told first: it draws the final frame in its own process
+            # while this thread saves (10-40 ms for a long answer) and updates the list.
+            notice, kind = notice_for(outcome.status, error)
+            self.view.finish_answer(stream.turn_id, notice, kind)
         self._save_outcome(stream, outcome, error)
         if outcome.usage is not None:
             self._last_usage[conv_id] = outcome.usage
         if self._closing:
             return
-        self._refresh_list()
-        if conv_id != self._current:
+        # The list only changes order; it can wait until the final frame is drawn.
+        QTimer.singleShot(0, self, self._refresh_list)
+        if not shown:
             return
         self.composer.set_busy(False)
-        notice, kind = notice_for(outcome.status, error)
-        self.view.finish_answer(stream.turn_id, notice, kind)
         QTimer.singleShot(300, self.view.collect_garbage)
         self.status.show_usage(outcome.usage, self._conversation_usage(conv_id))
         if outcome.status == "complete":
