@@ -1,0 +1,164 @@
+"""Streaming into the conversation page: patches arrive in order and end in the
+one-shot rendering, the caret is one block's class (so finishing an answer does
+not restyle every block), long answers are saved less often, and the renderer's
+first import leaves the cyclic GC as it found it."""
+
+from __future__ import annotations
+
+import gc
+import time
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.ui.conftest import run_js
+
+pytestmark = pytest.mark.gui
+
+# Many small blocks, a list that grows over several deltas, code and math.
+ANSWER = (
+    "".join(
+        f"## Part {n}\n\nParagraph {n} with `code` and $x_{n}$.\n\n- a {n}\n- b {n}\n\n"
+        f"```python\nprint({n})\n```\n\n"
+        for n in range(40)
+    )
+    + "Last words.\n"
+)
+
+BLOCKS_JS = "Array.from(document.querySelectorAll('.turn.assistant .answer > .b'))"
+
+
+def send(qtbot: Any, window: Any, text: str) -> None:
+    window.composer.editor.setFocus()
+    window.composer.set_text(text)
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+
+
+def test_streamed_dom_equals_one_shot_rendering_and_caret_is_gone(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    from desktop.render import render_markdown
+
+    fake_server.set_default("normal", answer=ANSWER, delta_size=7, delta_rate=400)
+    window = make_window()
+    send(qtbot, window, "Stream something long")
+    qtbot.waitUntil(lambda: bool(window._streams), timeout=5000)
+    # While it streams, at most one block (the last) carries the caret.
+    wait_js(qtbot, window.view, f"{BLOCKS_JS}.length > 3")
+    carets = run_js(
+        qtbot,
+        window.view,
+        f"{BLOCKS_JS}.map((b, i, all) => b.classList.contains('caret') ? i - all.length : null)"
+        ".filter(x => x !== null)",
+    )
+    if window._streams:  # (it may have finished on a fast machine)
+        assert carets in ([-1], [])
+    qtbot.waitUntil(lambda: not window.composer.busy, timeout=20000)
+    state = run_js(
+        qtbot,
+        window.view,
+        "[document.querySelectorAll('.answer .caret').length,"
+        " document.querySelector('.turn.assistant .answer').classList.contains('streaming')]",
+    )
+    assert state == [0, False]
+    shown = run_js(qtbot, window.view, f"{BLOCKS_JS}.map(b => b.innerHTML).join('')")
+    # The page adds copy buttons to code blocks; compare the text of both.
+    expected = run_js(
+        qtbot,
+        window.view,
+        "(function(h){var d=document.createElement('div');d.innerHTML=h;"
+        "return d.textContent.replace(/\\s+/g,' ')})(" + _js_string(render_markdown(ANSWER)) + ")",
+    )
+    got = run_js(
+        qtbot,
+        window.view,
+        "(function(h){var d=document.createElement('div');d.innerHTML=h;"
+        "d.querySelectorAll('.code-copy').forEach(b=>b.remove());"
+        "return d.textContent.replace(/\\s+/g,' ')})(" + _js_string(shown) + ")",
+    )
+    assert got == expected
+
+
+def wait_js(qtbot: Any, view: Any, script: str, timeout_s: float = 10) -> None:
+    """Polls a JavaScript condition (run_js must not nest inside waitUntil)."""
+    deadline = time.monotonic() + timeout_s
+    while not run_js(qtbot, view, script):
+        assert time.monotonic() < deadline, f"timed out waiting for {script}"
+        qtbot.wait(30)
+
+
+def _js_string(text: str) -> str:
+    import json
+
+    return json.dumps(text)
+
+
+def test_patches_merged_under_back_pressure_arrive_in_order(make_window: Any, qtbot: Any) -> None:
+    """Patches queued while one is in flight merge, and calls after them see them."""
+    window = make_window()
+    view = window.view
+    view.start_answer("m1", "model")
+    view.patch("m1", 0, ["<p>one</p>"])  # in flight
+    view.patch("m1", 1, ["<p>two</p>"])  # pending
+    view.patch("m1", 1, ["<p>two!</p>", "<p>three</p>"])  # merged into pending
+    view.finish_answer("m1")  # flushes pending first
+    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer > .b').length === 3")
+    texts = run_js(
+        qtbot,
+        view,
+        "Array.from(document.querySelectorAll('#t-m1 .answer > .b'), b => b.textContent)",
+    )
+    assert texts == ["one", "two!", "three"]
+    assert run_js(qtbot, view, "document.querySelectorAll('#t-m1 .caret').length") == 0
+
+
+class _FakeClock:
+    def __init__(self) -> None:
+        self.ms = 0
+
+    def elapsed(self) -> int:
+        return self.ms
+
+    def restart(self) -> int:
+        self.ms = 0
+        return 0
+
+    def isValid(self) -> bool:
+        return True
+
+
+def test_long_answers_are_saved_less_often(qtbot: Any) -> None:
+    from desktop.ui.answer import SAVE_CHARS_PER_MS, SAVE_EVERY_MS, AnswerStream
+
+    stream = AnswerStream(1, "m1", 1, "model", "http://127.0.0.1:9", None, {})
+    clock = _FakeClock()
+    stream._last_save = clock  # type: ignore[assignment]
+    saved: list[int] = []
+    stream.progress.connect(lambda text, _r: saved.append(len(text)))
+    stream._render.add = lambda *_a: None  # type: ignore[method-assign]
+    stream._on_delta("x" * 100)
+    clock.ms = SAVE_EVERY_MS - 1
+    stream._on_delta("x")
+    assert saved == []  # never more than once a second
+    clock.ms = SAVE_EVERY_MS
+    stream._on_delta("x")
+    assert saved == [102]  # short answer: every second
+    big = SAVE_EVERY_MS * SAVE_CHARS_PER_MS * 3
+    stream._on_delta("x" * big)
+    clock.ms = SAVE_EVERY_MS * 2
+    stream._on_delta("x")
+    assert len(saved) == 1  # long answer: waits longer
+    clock.ms = SAVE_EVERY_MS * 4
+    stream._on_delta("x")
+    assert len(saved) == 2
+    stream.deleteLater()
+
+
+def test_renderer_import_leaves_gc_enabled() -> None:
+    from desktop.ui.render_thread import _load_renderer
+
+    assert gc.isenabled()
+    renderer = _load_renderer()
+    assert renderer.__name__ == "StreamingRenderer"
+    assert gc.isenabled()
