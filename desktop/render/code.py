@@ -4,6 +4,7 @@ dark page styles restyle the same markup; lexers are looked up once per language
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from functools import lru_cache
 
 from pygments.lexer import Lexer
@@ -34,13 +35,19 @@ def _lexer(language: str) -> Lexer | None:
         return None
 
 
-@lru_cache(maxsize=512)
 def _css_class(ttype: _TokenType) -> str:
-    """Pygments' short class for a token type, falling back to its nearest styled parent
-    (the same inheritance Pygments styles use)."""
+    """Pygments' short class for a token type ("" for unstyled text), falling back to
+    its nearest styled parent (the same inheritance Pygments styles use)."""
+    if ttype in _UNSTYLED:
+        return ""
     while ttype not in STANDARD_TYPES:
         ttype = ttype.parent
     return str(STANDARD_TYPES[ttype])
+
+
+# Classes by token type identity: token types are interned singletons (and tuples, which
+# hash element by element, so a lookup by the type itself costs more than the lexing).
+_classes: dict[int, tuple[_TokenType, str]] = {}
 
 
 def _escape(text: str) -> str:
@@ -49,11 +56,22 @@ def _escape(text: str) -> str:
 
 def highlight(source: str, lexer: Lexer) -> str:
     """Escaped `source` with `<span class=…>` around each styled run."""
+    if lexer.filters:
+        stream: Iterable[tuple[int, _TokenType, str]] = (
+            (0, ttype, value) for ttype, value in lexer.get_tokens(source)
+        )
+    else:
+        # What `get_tokens` does, less a generator layer per token.
+        stream = lexer.get_tokens_unprocessed(lexer._preprocess_lexer_input(source))
     out: list[str] = []
     run_class = ""
     run: list[str] = []
-    for ttype, value in lexer.get_tokens(source):
-        cls = "" if ttype in _UNSTYLED else _css_class(ttype)
+    classes = _classes
+    for _, ttype, value in stream:
+        known = classes.get(id(ttype))
+        if known is None:
+            known = classes[id(ttype)] = (ttype, _css_class(ttype))
+        cls = known[1]
         if cls != run_class and run:
             text = _escape("".join(run))
             out.append(f'<span class="{run_class}">{text}</span>' if run_class else text)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererProtocol
+from markdown_it.renderer import RendererHTML, RendererProtocol
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
@@ -17,6 +17,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from desktop.render.blockparse import DispatchingBlockParser
 from desktop.render.code import code_block_html, language_of
 from desktop.render.gcpause import collector_paused
+from desktop.render.htmlrender import FastRenderer
 from desktop.render.inlineparse import DispatchingInlineParser
 from desktop.render.links import links_plugin
 from desktop.render.mathsyntax import math_plugin
@@ -62,9 +63,16 @@ def _only_with_task_marks(md: MarkdownIt) -> None:
 
 
 def _make_parser(dispatch: bool = True) -> MarkdownIt:
-    """The parser; `dispatch=False` keeps markdown-it's own block tokenizer (tests
-    compare the two)."""
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    """The parser; `dispatch=False` keeps markdown-it's own block and inline tokenizers
+    and HTML renderer (tests compare the two)."""
+    md = MarkdownIt(
+        "commonmark",
+        {"html": False, "linkify": False, "typographer": False},
+        renderer_cls=FastRenderer if dispatch else RendererHTML,
+    )
+    # Set, so that the strikethrough rule's look-up of it does not raise and catch a
+    # KeyError in every paragraph with emphasis.
+    md.options["strikethrough_single_tilde"] = False
     md.enable(["table", "strikethrough"])
     # Raw HTML is shown as text: with these rules off, `<b>` reaches the text rule and is
     # escaped; leaving them off also saves their scan on every `<`.

@@ -1,6 +1,6 @@
-"""The dispatching block and inline parsers give exactly markdown-it's tokens and HTML: a table of
-every block kind (and the edge cases of choosing rules by a line's first character),
-then random documents."""
+"""The dispatching block and inline parsers and the faster renderer give exactly
+markdown-it's tokens and HTML: a table of every block kind (and the edge cases of
+choosing rules by a line's first character), then random documents."""
 
 from __future__ import annotations
 
@@ -64,6 +64,10 @@ CASES = {
     "tabs": "\t- tab list\n\tcode?\n",
     "blank lines with spaces": "a\n   \n  \nb\n",
     "paragraph in blockquote in list": "- > q\n  > r\n  lazy\n",
+    "hidden paragraph then blockquote": "- a\n  > q\n- b\n",
+    "empty items": "-\n- \n1.\n",
+    "ordered start attribute": "7. seven\n8. eight\n",
+    "empty blockquote": ">\n",
     "everything": "# H\n\ntext\n- a\n> q\n```\nc\n```\n***\n| x |\n|---|\n$$y$$\nend\n===\n",
 }
 
