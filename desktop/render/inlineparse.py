@@ -3,12 +3,14 @@
 the rules whose marker that character is are tried, in markdown-it's order, so the same
 rule matches and the tokens are identical (tests compare the two parsers).
 
-Most inline text (headings, list items, table cells) has no such character at all; it
-becomes one text token, which is what markdown-it's whole inline pass (a state object,
-the rule loop, four post-processing passes) would produce for it."""
+Most inline text (headings, list items, table cells) has no such character at all (or
+only ones no rule acts on, like `:` or `-`); it becomes one text token, which is what
+markdown-it's whole inline pass (a state object, the rule loop, four post-processing
+passes) would produce for it."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from markdown_it.parser_inline import ParserInline, RuleFuncInlineType
@@ -60,7 +62,8 @@ class DispatchingInlineParser(ParserInline):
         self.terminator_re = inline.terminator_re
         self._built_from: tuple[object, object] = (None, None)
         self._dispatch: Dispatch[RuleFuncInlineType] = Dispatch([], FIRST_CHARACTERS)
-        self._plain_is_text = False
+        # Text without these characters is one text token (None: never assume so).
+        self._active: re.Pattern[str] | None = None
 
     def _refresh(self) -> Dispatch[RuleFuncInlineType]:
         rules = self.ruler.getRules("")
@@ -72,19 +75,20 @@ class DispatchingInlineParser(ParserInline):
             stops = "".join(c for c in markers if self.terminator_re.match(c))
             never_at = {name: stops for name, fn in named if fn is text_rule}
             self._dispatch = Dispatch(named, FIRST_CHARACTERS, never_at)
-            generic = self._dispatch.generic
-            # Plain text is one text token only if the text rule takes it first and no
-            # plugin post-processes tokens.
-            self._plain_is_text = (
-                bool(generic) and generic[0] is text_rule and tuple(passes) == _PAIR_PASSES
-            )
+            # Where only the text rule applies, it takes the text up to a terminator
+            # and the loop adds that character as text: the whole is one text token,
+            # unless a plugin post-processes tokens.
+            self._active = None
+            if self._dispatch.generic == [text_rule] and tuple(passes) == _PAIR_PASSES:
+                active = "".join(c for c, found in self._dispatch.by_char.items() if found)
+                self._active = re.compile(f"[{re.escape(active)}]")
             self._built_from = (rules, passes)
         return self._dispatch
 
     def parse(self, src: str, md: MarkdownIt, env: EnvType, tokens: list[Token]) -> list[Token]:
         """Inline tokens of `src` appended to `tokens`; plain text the short way."""
         self._refresh()
-        if self._plain_is_text and self.terminator_re.search(src) is None:
+        if self._active is not None and self._active.search(src) is None:
             if src:
                 token = Token("text", "", 0)
                 token.content = src

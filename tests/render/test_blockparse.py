@@ -151,6 +151,22 @@ def test_a_post_processing_plugin_sees_plain_text() -> None:
     assert md.render("plain words\n") == "<p>PLAIN WORDS</p>\n"
 
 
+def test_an_inline_rule_added_later_is_used() -> None:
+    md = _make_parser(dispatch=True)
+    md.parse("warm: the tables\n")
+
+    def colon(state, silent):  # type: ignore[no-untyped-def]
+        if state.src[state.pos] != ":":
+            return False
+        if not silent:
+            state.push("hr", "hr", 0)
+        state.pos += 1
+        return True
+
+    md.inline.ruler.before("text", "colon", colon)
+    assert md.render("a: b\n") == "<p>a<hr /> b</p>\n"
+
+
 def test_a_rule_added_later_is_used() -> None:
     md = _make_parser(dispatch=True)
     md.parse("# warm the tables\n")
