@@ -16,13 +16,10 @@ from desktop.api.events import Reply, Usage
 from desktop.ui.render_thread import RenderThread
 from desktop.workers import Failure, WorkerHandle, start_response
 
+# A streaming answer is saved once a second, so a crash loses at most a second of
+# it (issue #6). The save is cheap whatever the length: the search index takes an
+# answer only once it is final (see store migration v5).
 SAVE_EVERY_MS = 1000
-# Saving re-indexes the whole answer for search, on the GUI thread: ~0.1 ms per KB
-# here, so a 200 KB answer saved every second would stall typing for 20-40 ms each
-# second. Longer answers are saved less often: at most once a second, and at most
-# once per SAVE_CHARS_PER_MS x (time since the last save) characters, which keeps
-# the cost per second of answer flat, whatever its length.
-SAVE_CHARS_PER_MS = 50
 
 
 @dataclass(frozen=True)
@@ -86,7 +83,6 @@ class AnswerStream(QObject):
         # the whole answer on every delta, on the GUI thread.
         self._text: list[str] = []
         self._reasoning: list[str] = []
-        self._size = 0  # characters of answer text, for the save cadence
         self.refusal_text = ""
         self.blocks: list[str] = []
         self.tool_items: dict[str, dict[str, Any]] = {}
@@ -149,14 +145,12 @@ class AnswerStream(QObject):
         if not self.receiving:
             self.receiving = True
             self.first_byte.emit()
-        elapsed = self._last_save.elapsed()
-        if elapsed >= SAVE_EVERY_MS and elapsed * SAVE_CHARS_PER_MS >= self._size:
+        if self._last_save.elapsed() >= SAVE_EVERY_MS:
             self._last_save.restart()
             self.progress.emit(self.text, self.reasoning_text)
 
     def _on_delta(self, text: str) -> None:
         self._text.append(text)
-        self._size += len(text)
         self._render.add("answer", text)
         self._arrived()
 
@@ -219,7 +213,6 @@ class AnswerStream(QObject):
         # The final Reply is authoritative (a server may skip deltas).
         if reply.text and reply.text != self.text:
             self._text = [reply.text]
-            self._size = len(reply.text)
             self._render.replace(reply.text)
         status = "incomplete" if reply.status == "incomplete" else "complete"
         self._complete(self._outcome_of(status, reply, None))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.store import Store, snippet_html
+from desktop.store import MessageStatus, Store, snippet_html
 from desktop.store.search import HIGHLIGHT_END, HIGHLIGHT_START, fts_query
 
 
@@ -86,5 +86,9 @@ def test_edits_are_reindexed(store: Store) -> None:
     a = store.start_assistant_message(q.id)
     store.update_streaming(a.id, "first draft")
     store.update_streaming(a.id, "second version")
+    store.finish_message(a.id, MessageStatus.COMPLETE)  # indexed once final (v5)
     assert store.search("draft") == []
     assert len(store.search("second")) == 1
+    store.finish_message(a.id, MessageStatus.COMPLETE, text="third take")
+    assert store.search("second") == []
+    assert len(store.search("third")) == 1
