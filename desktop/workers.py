@@ -42,9 +42,10 @@ class Failure:
     """Why a request ended without an answer, in a form the GUI can show."""
 
     message: str
-    kind: str  # "auth", "cancelled", "network", "rate_limit", "server", "bug", …
+    kind: str  # "authentication", "cancelled", "network", "ratelimit", "server", "bug", …
     status: int | None = None
     partial: Reply | None = None
+    action: str | None = None  # the button that fits: "settings", "retry" or None
 
 
 def failure_from(error: BaseException, partial: Reply | None = None) -> Failure:
@@ -52,7 +53,9 @@ def failure_from(error: BaseException, partial: Reply | None = None) -> Failure:
         return Failure(error.user_message, "cancelled", None, error.partial or partial)
     if isinstance(error, ApiError):
         kind = type(error).__name__.removesuffix("Error").lower() or "api"
-        return Failure(error.user_message, kind, error.status, error.partial or partial)
+        return Failure(
+            error.user_message, kind, error.status, error.partial or partial, error.action
+        )
     return Failure(BUG_MESSAGE, "bug", None, partial)
 
 

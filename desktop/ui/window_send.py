@@ -241,19 +241,15 @@ class SendMixin(WindowParts):
         elif outcome.status == "stopped":
             self.status.stopped()
         else:
+            from desktop.api.errors import SETTINGS
+
             failure = outcome.failure
             message = failure.message if failure else "The answer failed."
             self.status.error("Failed")
             self.banner.show_message(
                 message,
                 retry=True,
-                settings=bool(
-                    failure
-                    and (
-                        failure.kind in {"authentication", "permissiondenied"}
-                        or "Settings" in failure.message
-                    )
-                ),
+                settings=failure is not None and failure.action == SETTINGS,
             )
 
     def _save_outcome(self, stream: AnswerStream, outcome: AnswerOutcome, error: str) -> None:

@@ -146,7 +146,7 @@ def test_stop_mid_stream_keeps_partial_answer(
         ("http_401", "token", True),
         ("cf_401", "token", True),
         ("http_403", "", True),
-        ("http_404", "", False),
+        ("http_404", "model", True),  # the model id or URL is fixed in Settings
         ("http_429", "", False),
         ("http_500", "", False),
         ("cut", "", False),
