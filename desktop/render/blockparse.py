@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from markdown_it.common.utils import mdTrim
 from markdown_it.parser_block import ParserBlock, RuleFuncBlockType
 from markdown_it.ruler import Ruler
-from markdown_it.rules_block import lheading, paragraph
+from markdown_it.rules_block import code, lheading, paragraph, table
 from markdown_it.rules_block.state_block import StateBlock
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
@@ -85,8 +85,10 @@ class DispatchingBlockParser(ParserBlock):
         # The parser's ruler is shared, not rebuilt: plugins added their rules to it.
         self.ruler = ruler
         self._built_from: object = None
-        self._rules: Dispatch[RuleFuncBlockType] = Dispatch([], FIRST_CHARACTERS)
-        self._terminators: Dispatch[RuleFuncBlockType] = Dispatch([], FIRST_CHARACTERS)
+        empty: Dispatch[RuleFuncBlockType] = Dispatch([], FIRST_CHARACTERS)
+        # Each with and without the table rule, which needs a delimiter row next.
+        self._rules = self._rules_no_table = empty
+        self._terminators = self._terminators_no_table = empty
 
     def _refresh(self) -> list[RuleFuncBlockType]:
         """The enabled rules, rebuilding the dispatch tables if the ruler changed (it
@@ -108,9 +110,16 @@ class DispatchingBlockParser(ParserBlock):
                     for name, fn in named
                     if name != "paragraph"
                 ]
-            self._rules = Dispatch(named, FIRST_CHARACTERS)
-            paragraph_enders = named_rules(self.ruler, "paragraph")
-            self._terminators = Dispatch(paragraph_enders, FIRST_CHARACTERS)
+            if fns.get("code") is code:
+                # Lines indented as code get every rule; on others this one never matches.
+                named = [(name, fn) for name, fn in named if name != "code"]
+            enders = named_rules(self.ruler, "paragraph")
+            self._rules = self._rules_no_table = Dispatch(named, FIRST_CHARACTERS)
+            self._terminators = self._terminators_no_table = Dispatch(enders, FIRST_CHARACTERS)
+            if fns.get("table") is table:
+                self._rules_no_table = Dispatch(_without(named, "table"), FIRST_CHARACTERS)
+                no_table = _without(enders, "table")
+                self._terminators_no_table = Dispatch(no_table, FIRST_CHARACTERS)
             self._built_from = rules
         return rules
 
@@ -127,7 +136,6 @@ class DispatchingBlockParser(ParserBlock):
     def tokenize(self, state: StateBlock, startLine: int, endLine: int) -> None:
         """markdown-it's `ParserBlock.tokenize`, trying fewer rules per line."""
         every_rule = self._refresh()
-        dispatch = self._rules
         src = state.src
         line = startLine
         maxNesting = state.md.options.maxNesting
@@ -147,6 +155,11 @@ class DispatchingBlockParser(ParserBlock):
             if state.sCount[line] - state.blkIndent >= 4:
                 rules: RuleList = every_rule
             else:
+                dispatch = (
+                    self._rules
+                    if _delimiter_row_next(state, line, endLine)
+                    else self._rules_no_table
+                )
                 rules = dispatch.rules_for(src[state.bMarks[line] + state.tShift[line]])
             for rule in rules:
                 if rule(state, line, endLine, False):
@@ -177,7 +190,6 @@ class DispatchingBlockParser(ParserBlock):
         src = state.src
         bMarks, eMarks, tShift, sCount = state.bMarks, state.eMarks, state.tShift, state.sCount
         blkIndent = state.blkIndent
-        terminators = self._terminators
         oldParentType = state.parentType
         # What the interrupting rules (a list, above all) see as the block being ended.
         state.parentType = "paragraph"
@@ -202,6 +214,11 @@ class DispatchingBlockParser(ParserBlock):
                 nextLine += 1
                 continue
             interrupted = False
+            terminators = (
+                self._terminators
+                if _delimiter_row_next(state, nextLine, endLine)
+                else self._terminators_no_table
+            )
             for rule in terminators.rules_for(char):
                 if rule(state, nextLine, endLine, True):
                     interrupted = True
@@ -238,6 +255,22 @@ class DispatchingBlockParser(ParserBlock):
         # that: keep the same state for whatever reads it next.
         state.parentType = "paragraph"
         return True
+
+
+def _without(
+    named: list[tuple[str, RuleFuncBlockType]], name: str
+) -> list[tuple[str, RuleFuncBlockType]]:
+    return [(other, fn) for other, fn in named if other != name]
+
+
+def _delimiter_row_next(state: StateBlock, line: int, endLine: int) -> bool:
+    """Whether the line after `line` could be a table's delimiter row: markdown-it's
+    table rule gives up at once unless it starts with `|`, `-` or `:`."""
+    following = line + 1
+    if following >= endLine:
+        return False
+    pos = state.bMarks[following] + state.tShift[following]
+    return pos < state.eMarks[following] and state.src[pos] in "|-:"
 
 
 def _is_underline(src: str, pos: int, end: int, marker: str) -> bool:
