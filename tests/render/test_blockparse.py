@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it.rules_block.state_block import StateBlock
 
-from desktop.render.blockparse import DispatchingBlockParser
+from desktop.render.blockparse import DispatchingBlockParser, _State
 from desktop.render.markdown import _make_parser
 from tests.render.strategies import markdown_text, mixed_text
 
@@ -154,6 +156,15 @@ def test_a_post_processing_plugin_sees_plain_text() -> None:
 
     md.inline.ruler2.push("shout", shout)
     assert md.render("plain words\n") == "<p>PLAIN WORDS</p>\n"
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=" \t\nax-", max_size=40))
+def test_line_table_matches_markdown_it(text: str) -> None:
+    ours = _State(text, FAST, {}, [])
+    theirs = StateBlock(text, FAST, {}, [])
+    for name in ("bMarks", "eMarks", "tShift", "sCount", "bsCount", "lineMax", "line"):
+        assert getattr(ours, name) == getattr(theirs, name), name
 
 
 def test_an_inline_rule_added_later_is_used() -> None:
