@@ -17,6 +17,13 @@ import time
 from PySide6.QtCore import QThread, Signal
 
 MIN_GAP_S = 0.05
+# Past LONG_CHARS of answer, at most LONG_GAP_S between passes. Every patch makes
+# the page lay out and scroll, and a frame of a long answer costs the page's
+# process 30-50 ms of software rendering on a small machine: at 20 patches a
+# second it would never be idle, so the final patch (and typing, which shares the
+# two cores) would wait behind it. Ten a second still reads as a smooth stream.
+LONG_CHARS = 50_000
+LONG_GAP_S = 0.1
 # After a pass that took t seconds, wait t * SLOW_FACTOR before the next one, so
 # rendering takes at most about a third of a core however large the tail grows.
 SLOW_FACTOR = 2.0
@@ -60,6 +67,7 @@ class RenderThread(QThread):
     def run(self) -> None:
         StreamingRenderer = _load_renderer()
         answer, reasoning = StreamingRenderer(), StreamingRenderer()
+        size = 0  # characters of answer fed so far
         while True:
             with self._cond:
                 while not (self._text or self._reasoning or self._final or self._restart):
@@ -72,6 +80,8 @@ class RenderThread(QThread):
             if restart is not None:
                 answer = StreamingRenderer()
                 text = restart + text
+                size = 0
+            size += len(text)
             if thought:
                 p = reasoning.feed(thought)
                 self.patch.emit("reasoning", p.start, list(p.blocks))
@@ -85,7 +95,8 @@ class RenderThread(QThread):
                 self.patch.emit("answer", p.start, list(p.blocks))
                 self.rendered.emit()
                 return
-            gap = max(MIN_GAP_S, (time.perf_counter() - started) * SLOW_FACTOR)
+            floor = LONG_GAP_S if size > LONG_CHARS else MIN_GAP_S
+            gap = max(floor, (time.perf_counter() - started) * SLOW_FACTOR)
             with self._cond:
                 # Wait to batch more text, but wake at once when the answer ends.
                 self._cond.wait_for(lambda: self._final, timeout=gap)

@@ -56,11 +56,24 @@
     });
   }
 
+  // Each block remembers the HTML it was built from. A patch re-sends the open
+  // tail; blocks it leaves as they were are kept, so an unchanged tail causes no
+  // layout (and no scroll) in a long answer, where each layout costs milliseconds.
+  const sources = new WeakMap();
   function setBlocks(container, start, blocks) {
+    let keep = 0;
+    for (let node = container.children[start]; node && keep < blocks.length; node = node.nextElementSibling) {
+      if (sources.get(node) !== blocks[keep]) break;
+      keep++;
+    }
+    start += keep;
+    blocks = blocks.slice(keep);
     while (container.children.length > start) container.lastElementChild.remove();
     if (blocks.length) {
       tpl.innerHTML = blocks.map(function (b) { return '<div class="b">' + b + "</div>"; }).join("");
       decorate(tpl.content);
+      let node = tpl.content.firstElementChild;
+      for (let i = 0; node; i++, node = node.nextElementSibling) sources.set(node, blocks[i]);
       container.appendChild(tpl.content);
     }
     if (container.classList.contains("streaming")) moveCaret(container);
@@ -231,7 +244,8 @@
       wait.appendChild(el("span", "pulse"));
       wait.appendChild(el("span", "", "Thinking…"));
       node.querySelector(".answer").appendChild(wait);
-      node.querySelector(".actions").hidden = true;
+      // Kept in the layout but invisible, so showing it at the end moves nothing.
+      node.querySelector(".actions").classList.add("pending");
       const old = turnNode(t.id);
       if (old) old.replaceWith(node); else main.appendChild(node);
       updateEmpty(); stick();
@@ -259,7 +273,7 @@
       const wait = answer.querySelector(".waiting");
       if (wait) wait.remove();
       if (notice) addNotice(node, notice, kind);
-      node.querySelector(".actions").hidden = false;
+      node.querySelector(".actions").classList.remove("pending");
       stick();
     },
     remove: function (id) { const n = turnNode(id); if (n) n.remove(); updateEmpty(); },

@@ -1,7 +1,9 @@
 """Streaming into the conversation page: patches arrive in order and end in the
 one-shot rendering, the caret is one block's class (so finishing an answer does
-not restyle every block), long answers are saved less often, and the renderer's
-first import leaves the cyclic GC as it found it."""
+not restyle every block), a patch leaves unchanged blocks in place and the answer's
+actions row keeps its place while hidden (so neither moves the layout), answers are
+saved every second, and the renderer's first import leaves the cyclic GC as it
+found it."""
 
 from __future__ import annotations
 
@@ -113,6 +115,35 @@ def test_patches_merged_under_back_pressure_arrive_in_order(make_window: Any, qt
     assert run_js(qtbot, view, "document.querySelectorAll('#t-m1 .caret').length") == 0
 
 
+def test_unchanged_blocks_stay_and_finishing_moves_nothing(make_window: Any, qtbot: Any) -> None:
+    window = make_window()
+    view = window.view
+    view.start_answer("m1", "model")
+    view.patch("m1", 0, ["<p>one</p>", "<p>two</p>"])
+    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer > .b').length === 2")
+    run_js(qtbot, view, "(window.__first = document.querySelector('#t-m1 .answer > .b'), 1)")
+    # The open tail is re-sent with one block changed and one added.
+    view.patch("m1", 0, ["<p>one</p>", "<p>two, longer</p>", "<p>three</p>"])
+    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer > .b').length === 3")
+    assert run_js(
+        qtbot, view, "window.__first === document.querySelector('#t-m1 .answer > .b')"
+    )  # the unchanged block is the same node: no layout for it
+    texts = run_js(
+        qtbot,
+        view,
+        "Array.from(document.querySelectorAll('#t-m1 .answer > .b'), b => b.textContent)",
+    )
+    assert texts == ["one", "two, longer", "three"]
+    # While streaming, the actions row takes its place without showing.
+    bar = "document.querySelector('#t-m1 .actions')"
+    assert run_js(qtbot, view, f"getComputedStyle({bar}).visibility") == "hidden"
+    height = run_js(qtbot, view, "document.scrollingElement.scrollHeight")
+    assert run_js(qtbot, view, f"{bar}.getBoundingClientRect().height") > 0
+    view.finish_answer("m1")
+    wait_js(qtbot, view, f"getComputedStyle({bar}).visibility === 'visible'")
+    assert run_js(qtbot, view, "document.scrollingElement.scrollHeight") == height
+
+
 class _FakeClock:
     def __init__(self) -> None:
         self.ms = 0
@@ -159,3 +190,50 @@ def test_renderer_import_leaves_gc_enabled() -> None:
     renderer = _load_renderer()
     assert renderer.__name__ == "StreamingRenderer"
     assert gc.isenabled()
+
+
+def test_long_answers_are_patched_at_most_ten_times_a_second() -> None:
+    """Past LONG_CHARS the render thread waits at least LONG_GAP_S between passes."""
+    import threading
+
+    from desktop.ui import render_thread as rt
+
+    class Recorder:
+        """The thread's condition, recording each batching wait's timeout."""
+
+        def __init__(self, thread: rt.RenderThread) -> None:
+            self.real = threading.Condition()
+            self.thread = thread
+            self.gaps: list[float] = []
+
+        def __enter__(self) -> Any:
+            return self.real.__enter__()
+
+        def __exit__(self, *args: Any) -> Any:
+            return self.real.__exit__(*args)
+
+        def wait(self, timeout: float | None = None) -> bool:
+            return self.real.wait(timeout)
+
+        def notify(self) -> None:
+            self.real.notify()
+
+        def wait_for(self, predicate: Any, timeout: float | None = None) -> Any:
+            self.gaps.append(float(timeout or 0))
+            # Feed the next piece instead of waiting: short text, then long text.
+            fed = len(self.gaps)
+            if fed == 1:
+                self.thread._text.append("x" * (rt.LONG_CHARS + 10))
+            elif fed == 2:
+                self.thread._text.append("more")
+            else:
+                self.thread._final = True
+            return True
+
+    thread = rt.RenderThread()
+    recorder = Recorder(thread)
+    thread._cond = recorder  # type: ignore[assignment]
+    thread._text.append("short answer")
+    thread.run()  # synchronously, on this thread
+    assert recorder.gaps[0] >= rt.MIN_GAP_S and recorder.gaps[0] < rt.LONG_GAP_S
+    assert all(gap >= rt.LONG_GAP_S for gap in recorder.gaps[1:])
