@@ -26,11 +26,26 @@ class Definitions(dict[str, Any]):
     def __init__(self, known: dict[str, Any]) -> None:
         super().__init__(known)
         self.looked_up: dict[str, Target] = {}
+        # The source lines [start, end) of each definition parsed into it.
+        self.spans: list[tuple[int, int]] = []
+
+    def __setitem__(self, label: str, ref: Any) -> None:
+        super().__setitem__(label, ref)
+        self.spans.append((ref["map"][0], ref["map"][1]))
 
     def get(self, label: str, default: Any = None) -> Any:
         ref = super().get(label, default)
         self.looked_up[label] = _target(ref)
         return ref
+
+
+class _Final(dict[str, Any]):
+    """The answer's final definitions, for rendering a sealed stretch again in its old
+    context: definitions read from that context (the half-written ones after the
+    stretch included) are not added."""
+
+    def __setitem__(self, label: str, ref: Any) -> None:
+        return
 
 
 @dataclass(frozen=True)
@@ -122,7 +137,7 @@ class StreamingRenderer:
         for stretch in self._lookups:
             if all(_target(final.get(label)) == seen for label, seen in stretch.looked_up.items()):
                 continue
-            blocks = render_blocks(stretch.context, {"references": dict(final)})[: stretch.size]
+            blocks = render_blocks(stretch.context, {"references": _Final(final)})[: stretch.size]
             self.renders += len(blocks)
             for index, block in enumerate(blocks, start=stretch.first_block):
                 if self._sealed[index] != block.html:
@@ -135,7 +150,10 @@ class StreamingRenderer:
 
     def _render_tail(self) -> list[Block]:
         definitions = Definitions(self._definitions)
-        blocks = render_blocks(self._tail, {"references": definitions})
+        env: dict[str, Any] = {"references": definitions}
+        blocks = render_blocks(self._tail, env)
+        # A repeated label's definition links nothing but takes up its lines all the same.
+        definitions.spans.extend((d["map"][0], d["map"][1]) for d in env.get("duplicate_refs", ()))
         self._tail_definitions = definitions
         self.renders += len(blocks)
         return blocks
@@ -159,7 +177,8 @@ class StreamingRenderer:
         complete_lines = tail.count("\n")
         keep = 0
         for index in range(len(blocks) - 1, 0, -1):
-            if blocks[index].first_line + 2 <= complete_lines:
+            line = blocks[index].first_line
+            if line + 2 <= complete_lines and self._definitions_settled(tail, line):
                 keep = index
                 break
         if keep == 0:
@@ -179,3 +198,16 @@ class StreamingRenderer:
         self._sealed_text.append(tail[:offset])
         self._tail = tail[offset:]
         return keep
+
+    def _definitions_settled(self, tail: str, seal_line: int) -> bool:
+        """Whether each definition before `seal_line` has a blank line after it, before
+        that line. A definition's title may run on over the following lines up to a
+        blank one (`[d]: /x` then `'a` … `b'`), so until a blank line comes, the lines
+        after it may still turn out to be part of it rather than blocks of their own."""
+        ends = [end for start, end in self._tail_definitions.spans if start < seal_line]
+        if not ends:
+            return True
+        lines = tail.split("\n")
+        return all(
+            any(not lines[line].strip(" \t") for line in range(end, seal_line)) for end in ends
+        )

@@ -183,7 +183,23 @@ def test_forward_references_in_containers_and_images() -> None:
 def test_a_definition_undone_by_later_text() -> None:
     # While streaming, `[d]: …` is a definition; the next line turns it into a table's
     # header, so the link must end up unresolved.
-    fragments = ["Use [d].\n\n", "Filler.\n\n" * 3, "[d]: https://e.com | x\n", "|---|---|\n"]
+    fragments = ["Use [d].\n\n", "Filler.\n\n" * 3, "[d]: /x|y\n", "|---|---|\n"]
+    html, _ = stream_fragments(fragments)
+    assert html == render_markdown("".join(fragments))
+
+
+def test_a_title_that_runs_on_absorbs_lines_read_as_a_paragraph() -> None:
+    # `'ti` and `more` read as a paragraph until `tle'` closes the definition's title.
+    fragments = ["Use [d].\n\n[d]: /x\n'ti\nmore\n", "tle'\n", "\nlater\n"]
+    html, _ = stream_fragments(fragments)
+    assert html == render_markdown("".join(fragments))
+
+
+def test_a_half_written_definition_after_a_stretch_is_not_reused() -> None:
+    # Found by fuzzing: `[b]:` + `a ` defined b while a stretch using [b] was sealed;
+    # the rest of the line undid it, and rendering that stretch again in its old
+    # context must not pick the half-written definition up again.
+    fragments = ["[b] here\n\n# H\n[b]:\na ", "&= b\n", "\nend\n"]
     html, _ = stream_fragments(fragments)
     assert html == render_markdown("".join(fragments))
 
@@ -213,6 +229,9 @@ REFERENCE_FRAGMENTS = [
     "[c d]",
     "[b]:\n",
     "'title'\n",
+    "'open\n",
+    "close'\n",
+    '"two\nlines"\n',
 ]
 
 
