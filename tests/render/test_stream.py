@@ -232,6 +232,8 @@ REFERENCE_FRAGMENTS = [
     "'open\n",
     "close'\n",
     '"two\nlines"\n',
+    "[b]:\n",
+    "/dest ",
 ]
 
 
