@@ -131,14 +131,7 @@ class MainWindow(DisplayMixin, SendMixin, PanelMixin, QMainWindow):
 
         self.actions_by_id = build_actions(self, self._handlers())
         self._build_menus()
-        from desktop.ui.command_palette import CommandPalette
-
-        self.palette = CommandPalette(
-            list(self.actions_by_id.values()),
-            lambda: [(c.id, c.title) for c in self._store.list_conversations(limit=500)],
-            self,
-        )
-        self.palette.conversation_chosen.connect(self.open_conversation)
+        self._command_palette: Any = None  # built on first use (Ctrl+K)
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(DRAFT_SAVE_MS)
@@ -377,8 +370,22 @@ class MainWindow(DisplayMixin, SendMixin, PanelMixin, QMainWindow):
         self.view.clear_find()
         self.composer.focus()
 
+    @property
+    def command_palette(self) -> Any:
+        """The Ctrl+K palette, built the first time it is asked for."""
+        if self._command_palette is None:
+            from desktop.ui.command_palette import CommandPalette
+
+            self._command_palette = CommandPalette(
+                list(self.actions_by_id.values()),
+                lambda: [(c.id, c.title) for c in self._store.list_conversations(limit=500)],
+                self,
+            )
+            self._command_palette.conversation_chosen.connect(self.open_conversation)
+        return self._command_palette
+
     def show_palette(self) -> None:
-        self.palette.popup()
+        self.command_palette.popup()
 
     def show_shortcuts(self) -> None:
         from desktop.ui.shortcut_sheet import ShortcutSheet

@@ -208,3 +208,19 @@ def test_conversations_appear_and_open(
     qtbot.keyClick(palette.edit, Qt.Key.Key_Enter)
     assert chosen == [trains]
     assert window.sidebar.current_id() == trains
+
+
+@pytest.mark.gui
+def test_window_builds_its_palette_on_first_use(make_window: Any, qtbot: Any) -> None:
+    window = make_window()
+    assert window._command_palette is None  # not at start-up
+    window.actions_by_id["palette"].trigger()
+    palette = window.command_palette
+    qtbot.waitUntil(palette.isVisible, timeout=3000)
+    assert len(palette.labels()) >= len(window.actions_by_id) - 1  # every other command
+    palette.close()
+    window.actions_by_id["palette"].trigger()
+    assert window.command_palette is palette  # built once
+    qtbot.waitUntil(palette.isVisible, timeout=3000)
+    palette.close()
+    assert callable(window.palette)  # QWidget.palette() is no longer shadowed
