@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
+from typing import Any
 
 from PySide6.QtCore import QThread, Signal
 
@@ -82,17 +83,19 @@ class RenderThread(QThread):
                 text = restart + text
                 size = 0
             size += len(text)
+            # One patch per kind and pass: at the end, the last text and finish()
+            # go to the page together, not as two round trips.
+            patches: dict[str, tuple[int, list[str]]] = {}
             if thought:
-                p = reasoning.feed(thought)
-                self.patch.emit("reasoning", p.start, list(p.blocks))
+                _merge(patches, "reasoning", reasoning.feed(thought))
             if text or restart is not None:
-                p = answer.feed(text)
-                self.patch.emit("answer", p.start, list(p.blocks))
+                _merge(patches, "answer", answer.feed(text))
             if final:
-                p = reasoning.finish()
-                self.patch.emit("reasoning", p.start, list(p.blocks))
-                p = answer.finish()
-                self.patch.emit("answer", p.start, list(p.blocks))
+                _merge(patches, "reasoning", reasoning.finish())
+                _merge(patches, "answer", answer.finish())
+            for kind, (start, blocks) in patches.items():
+                self.patch.emit(kind, start, blocks)
+            if final:
                 self.rendered.emit()
                 return
             floor = LONG_GAP_S if size > LONG_CHARS else MIN_GAP_S
@@ -100,6 +103,17 @@ class RenderThread(QThread):
             with self._cond:
                 # Wait to batch more text, but wake at once when the answer ends.
                 self._cond.wait_for(lambda: self._final, timeout=gap)
+
+
+def _merge(patches: dict[str, tuple[int, list[str]]], kind: str, patch: Any) -> None:
+    """Adds `patch` (start, blocks) after what `patches` holds for `kind`: a later
+    patch replaces the blocks from its start on, so the two become one."""
+    earlier = patches.get(kind)
+    start, blocks = patch.start, list(patch.blocks)
+    if earlier is not None and start >= earlier[0]:
+        blocks = earlier[1][: start - earlier[0]] + blocks
+        start = earlier[0]
+    patches[kind] = (start, blocks)
 
 
 _frozen = False

@@ -76,10 +76,12 @@ BUDGETS = {
 STARTUP_IMPORTS = (
     "desktop.gui",
     "desktop.logs",
+    "desktop.qtfix",
     "PySide6.QtWebEngineWidgets",
     "PySide6.QtWidgets",
+    "desktop.qtfeature",
     "desktop.resources",
-    "desktop.config.secrets",
+    "desktop.config.lazy_secrets",
     "desktop.config.settings",
     "desktop.store",
     "desktop.store.paths",

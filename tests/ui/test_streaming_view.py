@@ -237,3 +237,28 @@ def test_long_answers_are_patched_at_most_ten_times_a_second() -> None:
     thread.run()  # synchronously, on this thread
     assert recorder.gaps[0] >= rt.MIN_GAP_S and recorder.gaps[0] < rt.LONG_GAP_S
     assert all(gap >= rt.LONG_GAP_S for gap in recorder.gaps[1:])
+
+
+def test_last_text_and_finish_reach_the_page_as_one_patch() -> None:
+    from desktop.render.stream import apply_patch
+    from desktop.ui.render_thread import _merge
+
+    class P:
+        def __init__(self, start: int, blocks: list[str]) -> None:
+            self.start, self.blocks = start, blocks
+
+    shown = ["a", "b", "c"]
+    patches: dict[str, tuple[int, list[str]]] = {}
+    _merge(patches, "answer", P(2, ["c2", "d"]))  # the last text
+    _merge(patches, "answer", P(3, ["d!"]))  # finish() re-renders the tail
+    assert patches == {"answer": (2, ["c2", "d!"])}
+    _merge(patches, "answer", P(1, ["B"]))  # a patch from earlier on supersedes
+    assert patches == {"answer": (1, ["B"])}
+    both = ["a", "b", "c"]
+    for step in (P(2, ["c2", "d"]), P(3, ["d!"])):
+        both = apply_patch(both, step)  # type: ignore[arg-type]
+    merged: dict[str, tuple[int, list[str]]] = {}
+    _merge(merged, "answer", P(2, ["c2", "d"]))
+    _merge(merged, "answer", P(3, ["d!"]))
+    start, blocks = merged["answer"]
+    assert shown[:start] + blocks == both
