@@ -50,10 +50,15 @@ class _Bridge(QObject):
     copy_answer = Signal(str)
     switch_version = Signal(str, int)
     open_attachment = Signal(str, int)
+    painted = Signal(int)
 
     @Slot()
     def pageReady(self) -> None:
         self.ready.emit()
+
+    @Slot(int)
+    def turnsPainted(self, generation: int) -> None:
+        self.painted.emit(generation)
 
     @Slot(str)
     def openLink(self, href: str) -> None:
@@ -181,6 +186,9 @@ class ConversationView(QWebEngineView):
     """
 
     ready = Signal()
+    # After `load_turns`: the frame showing those turns has been produced. Carries
+    # the number `load_turns` returned, so a late report of an older load is told apart.
+    turns_painted = Signal(int)
     copy_answer_requested = Signal(str)
     version_requested = Signal(str, int)
     attachment_requested = Signal(str, int)
@@ -219,6 +227,8 @@ class ConversationView(QWebEngineView):
         self._bridge.switch_version.connect(self.version_requested)
         self._bridge.open_attachment.connect(self.attachment_requested)
         self._bridge.ready.connect(self._on_ready)
+        self._bridge.painted.connect(self.turns_painted)
+        self._loads = 0
         self.setPage(page)
         self.setAccessibleName("Conversation")
         self.setContextMenuPolicy(self.contextMenuPolicy())
@@ -327,8 +337,12 @@ class ConversationView(QWebEngineView):
     def clear(self) -> None:
         self.call("clear")
 
-    def load_turns(self, turns: list[dict[str, Any]]) -> None:
-        self.call("load", turns)
+    def load_turns(self, turns: list[dict[str, Any]]) -> int:
+        """Replaces the page's turns; returns the number `turns_painted` will carry
+        once the frame showing them has been produced."""
+        self._loads += 1
+        self.call("load", turns, self._loads)
+        return self._loads
 
     def prepend_turns(self, turns: list[dict[str, Any]]) -> None:
         self.call("prepend", turns)

@@ -80,6 +80,7 @@ class MainWindow(DisplayMixin, SendMixin, PanelMixin, QMainWindow):
         self._pending_overrides: dict[str, Any] = {}
         self._editing: int | None = None  # id of the question being edited
         self._older: list[Any] = []
+        self._paint_wait: tuple[int, Callable[[], None]] | None = None
         self.settings_flow: Any = None
         self.setWindowTitle(APP_NAME)
         self.setObjectName("mainWindow")
@@ -159,6 +160,7 @@ class MainWindow(DisplayMixin, SendMixin, PanelMixin, QMainWindow):
         self.view.attachment_requested.connect(self._open_attachment)
         self.composer.edit_last_requested.connect(self.edit_last_question)
         self.view.ready.connect(self._on_page_ready)
+        self.view.turns_painted.connect(self._turns_painted)
         self.find_bar.search.connect(self._find)
         self.find_bar.closed.connect(self._find_closed)
 

@@ -27,8 +27,10 @@ log = logging.getLogger(__name__)
 # Turns drawn before the first paint when a conversation opens; older ones follow.
 FIRST_PAINT_TURNS = 40
 OLDER_CHUNK = 120
-# How long after the page is ready older turns start to load: about two frames.
-AFTER_PAINT_MS = 50
+# Older turns load once the page reports the frame with the visible end painted
+# (`ConversationView.turns_painted`), or this long after the page is ready if it
+# never does (a hidden or minimised window produces no frames).
+PAINT_FALLBACK_MS = 1000
 
 
 class DisplayMixin(WindowParts):
@@ -68,12 +70,12 @@ class DisplayMixin(WindowParts):
                     turn["blocks"] = list(stream.blocks)
                     turn["reasoning"] = list(stream.reasoning_blocks)
                     turn["notice"] = ""
-        self.view.load_turns(turns)
+        generation = self.view.load_turns(turns)
         self._decorate(recent)
         if focus is not None:
             self.view.scroll_to_turn(turn_id(focus))
         shown = len(recent)
-        self._when_page_ready(lambda c=conv_id, n=shown: self._after_first_paint(c, n))
+        self._when_painted(generation, lambda c=conv_id, n=shown: self._after_first_paint(c, n))
         if stream is not None and not stream.receiving:
             self.view.start_answer(stream.turn_id, stream.model)
         self.composer.set_text(self._store.draft(conv_id))
@@ -91,13 +93,26 @@ class DisplayMixin(WindowParts):
         self._update_model_label()
         self.sidebar.select(conv_id)
 
-    def _when_page_ready(self, callback: Callable[[], None]) -> None:
-        """Runs `callback` once the page has loaded and had time to paint the
-        visible turns (older turns must not delay the first frame)."""
+    def _when_painted(self, generation: int, callback: Callable[[], None]) -> None:
+        """Runs `callback` once the page has painted the turns of load number
+        `generation`: older turns (and anything else on the GUI thread) must not
+        delay that first frame, which for long answers takes the page ~0.1 s."""
+        self._paint_wait = (generation, callback)
+
+        def fallback() -> None:
+            QTimer.singleShot(PAINT_FALLBACK_MS, lambda: self._turns_painted(generation))
+
         if self.view.is_ready:
-            QTimer.singleShot(AFTER_PAINT_MS, callback)
+            fallback()
         else:
-            self.view.ready.connect(lambda: QTimer.singleShot(AFTER_PAINT_MS, callback))
+            self.view.ready.connect(fallback, Qt.ConnectionType.SingleShotConnection)
+
+    def _turns_painted(self, generation: int) -> None:
+        wait = self._paint_wait
+        if wait is None or wait[0] != generation:
+            return  # an earlier load, or already done
+        self._paint_wait = None
+        wait[1]()
 
     def _after_first_paint(self, conv_id: int, shown: int) -> None:
         if conv_id != self._current or self._closing:

@@ -25,6 +25,7 @@ class WindowParts:
     _streams: dict[int, AnswerStream]
     _last_usage: dict[int, Usage]
     _older: list[Any]
+    _paint_wait: tuple[int, Callable[[], None]] | None
     _editing: int | None
     _closing: bool
     _pending_overrides: dict[str, Any]

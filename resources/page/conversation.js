@@ -221,12 +221,19 @@
     setRenderCss: function (css) { document.getElementById("render-css").textContent = css; },
     setEmptyHint: function (text) { document.getElementById("empty-hint").textContent = text; },
     clear: function () { main.replaceChildren(); pinned = true; jump.hidden = true; updateEmpty(); },
-    load: function (turns) {
+    load: function (turns, generation) {
       const frag = document.createDocumentFragment();
       turns.forEach(function (t) { frag.appendChild(t.role === "user" ? buildUser(t) : buildAssistant(t)); });
       main.replaceChildren(frag);
       pinned = true; jump.hidden = true; updateEmpty();
       const d = document.scrollingElement; d.scrollTop = d.scrollHeight;
+      // Tell the window once the frame with these turns is out, so that its next
+      // work (older turns) does not compete with that first frame.
+      if (generation !== undefined) {
+        requestAnimationFrame(function () {
+          setTimeout(function () { if (bridge) bridge.turnsPainted(generation); }, 0);
+        });
+      }
     },
     prepend: function (turns) {
       const d = document.scrollingElement;
