@@ -262,3 +262,22 @@ def test_last_text_and_finish_reach_the_page_as_one_patch() -> None:
     _merge(merged, "answer", P(3, ["d!"]))
     start, blocks = merged["answer"]
     assert shown[:start] + blocks == both
+
+
+def test_caret_follows_the_last_word_of_text_and_sits_below_other_blocks(
+    make_window: Any, qtbot: Any
+) -> None:
+    window = make_window()
+    view = window.view
+    view.start_answer("m1", "model")
+    view.patch("m1", 0, ["<p>first</p>", "<p>still writing</p>"])
+    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer > .b').length === 2")
+    after = "(e) => getComputedStyle(e, '::after').content"
+    last = "document.querySelector('#t-m1 .answer > .b:last-child')"
+    assert run_js(qtbot, view, f"({after})({last}.querySelector('p'))") != "none"
+    assert run_js(qtbot, view, f"({after})({last})") == "none"
+    view.patch("m1", 1, ["<ul>\n<li>a list</li>\n</ul>"])
+    wait_js(qtbot, view, f"{last}.querySelector('ul') !== null")
+    assert run_js(qtbot, view, f"({after})({last})") != "none"
+    view.finish_answer("m1")
+    wait_js(qtbot, view, f"({after})({last}) === 'none'")
