@@ -275,6 +275,9 @@ def test_caret_follows_the_last_word_of_text_and_sits_below_other_blocks(
     after = "(e) => getComputedStyle(e, '::after').content"
     last = "document.querySelector('#t-m1 .answer > .b:last-child')"
     assert run_js(qtbot, view, f"({after})({last}.querySelector('p'))") != "none"
+    # A still caret: an animation would make the page draw frames without pause.
+    anim = f"getComputedStyle({last}.querySelector('p'), '::after').animationName"
+    assert run_js(qtbot, view, anim) == "none"
     assert run_js(qtbot, view, f"({after})({last})") == "none"
     view.patch("m1", 1, ["<ul>\n<li>a list</li>\n</ul>"])
     wait_js(qtbot, view, f"{last}.querySelector('ul') !== null")
