@@ -107,7 +107,7 @@ def create_main_window(
     first_run_dialog: bool = True,
 ) -> MainWindow:
     """The window wired to its collaborators (also used by the GUI tests)."""
-    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtCore import QSettings, Qt, QTimer
 
     from desktop.config.connection import effective_values, request_options, resolve_connection
     from desktop.config.settings import config_dir
@@ -143,28 +143,26 @@ def create_main_window(
     flow = SettingsFlow(window, settings, holder, environ, applied)
     window.settings_flow = flow
 
-    def first_run() -> None:
-        window.view.ready.disconnect(first_run)
-        # After the page has painted: looking the token up may wait on the keyring.
-        QTimer.singleShot(0, check_token)
-
     def check_token() -> None:
         if resolve_connection(settings, holder.store, environ).problem:
             flow.open()
 
     if first_run_dialog:
-        window.view.ready.connect(first_run)
+        # After the page has loaded: looking the token up may wait on the keyring.
+        window.view.ready.connect(
+            lambda: QTimer.singleShot(0, check_token), Qt.ConnectionType.SingleShotConnection
+        )
     return window
 
 
 def _warm_up_when_ready(window: MainWindow, secrets: LazyKeyringSecrets) -> None:
     """Opens the keyring on a background thread once the page has loaded."""
+    from PySide6.QtCore import Qt
 
     def warm_up() -> None:
-        window.view.ready.disconnect(warm_up)
         secrets.warm_up()
 
-    window.view.ready.connect(warm_up)
+    window.view.ready.connect(warm_up, Qt.ConnectionType.SingleShotConnection)
 
 
 def _conversation_panel(settings: Settings) -> Any:

@@ -26,6 +26,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
 from desktop.resources import resource
+from desktop.ui.render_thread import merge_patch
 
 log = logging.getLogger(__name__)
 
@@ -265,12 +266,7 @@ class ConversationView(QWebEngineView):
 
     def _queue_patch(self, kind: str, turn_id: str, start: int, blocks: list[str]) -> None:
         key = (kind, turn_id)
-        if key in self._pending:
-            p_start, p_blocks = self._pending[key]
-            if start >= p_start:
-                blocks = p_blocks[: start - p_start] + blocks
-                start = p_start
-        self._pending[key] = (start, blocks)
+        self._pending[key] = merge_patch(self._pending.get(key), start, blocks)
         if not self._in_flight:
             self._send_pending(wait=True)
 

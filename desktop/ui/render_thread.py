@@ -105,15 +105,19 @@ class RenderThread(QThread):
                 self._cond.wait_for(lambda: self._final, timeout=gap)
 
 
-def _merge(patches: dict[str, tuple[int, list[str]]], kind: str, patch: Any) -> None:
-    """Adds `patch` (start, blocks) after what `patches` holds for `kind`: a later
-    patch replaces the blocks from its start on, so the two become one."""
-    earlier = patches.get(kind)
-    start, blocks = patch.start, list(patch.blocks)
+def merge_patch(
+    earlier: tuple[int, list[str]] | None, start: int, blocks: list[str]
+) -> tuple[int, list[str]]:
+    """One patch (start, blocks) doing what `earlier` then (start, blocks) do: a later
+    patch replaces the blocks from its start on. The view merges held-back patches
+    the same way."""
     if earlier is not None and start >= earlier[0]:
-        blocks = earlier[1][: start - earlier[0]] + blocks
-        start = earlier[0]
-    patches[kind] = (start, blocks)
+        return earlier[0], earlier[1][: start - earlier[0]] + blocks
+    return start, blocks
+
+
+def _merge(patches: dict[str, tuple[int, list[str]]], kind: str, patch: Any) -> None:
+    patches[kind] = merge_patch(patches.get(kind), patch.start, list(patch.blocks))
 
 
 _frozen = False

@@ -20,8 +20,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = 5
@@ -70,23 +72,14 @@ def time_self_test(exe: Path, home: Path) -> float:
     return elapsed
 
 
-def time_page_ready(exe: Path, home: Path) -> float:
-    """Process start until the conversation page has loaded in the shown window: the
-    app prints `parley-ready <ms since its process started>` (PARLEY_REPORT_READY=1)."""
-    env = {**bare_env(home), "PARLEY_REPORT_READY": "1"}
+@contextmanager
+def running(exe: Path, env: dict[str, str], home: Path, stderr: Any) -> Iterator[Any]:
+    """The packaged app as a person starts it; stopped (killed if need be) on exit."""
     app = subprocess.Popen(
-        [str(exe)], env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        [str(exe)], env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=stderr, text=True
     )
     try:
-        assert app.stderr is not None
-        deadline = time.perf_counter() + 60
-        while time.perf_counter() < deadline:
-            line = app.stderr.readline()
-            if not line:
-                break
-            if line.startswith("parley-ready "):
-                return float(line.split()[1]) / 1000
-        raise SystemExit("the packaged app never reported its page as loaded")
+        yield app
     finally:
         app.terminate()
         try:
@@ -96,15 +89,27 @@ def time_page_ready(exe: Path, home: Path) -> float:
             app.wait()
 
 
+def time_page_ready(exe: Path, home: Path) -> float:
+    """Process start until the conversation page has loaded in the shown window: the
+    app prints `parley-ready <ms since its process started>` (PARLEY_REPORT_READY=1)."""
+    env = {**bare_env(home), "PARLEY_REPORT_READY": "1"}
+    with running(exe, env, home, subprocess.PIPE) as app:
+        deadline = time.perf_counter() + 60
+        while time.perf_counter() < deadline:
+            line = app.stderr.readline()
+            if not line:
+                break
+            if line.startswith("parley-ready "):
+                return float(line.split()[1]) / 1000
+        raise SystemExit("the packaged app never reported its page as loaded")
+
+
 def time_window_map(exe: Path, home: Path) -> float:
     """Process start to the main window being mapped, polled every 20 ms (`xdotool
     search --sync` polls only every 0.5 s, too coarse for this)."""
     env = bare_env(home)
     started = time.perf_counter()
-    app = subprocess.Popen(
-        [str(exe)], env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
+    with running(exe, env, home, subprocess.DEVNULL) as app:
         while time.perf_counter() - started < 60:
             found = subprocess.run(
                 ["xdotool", "search", "--onlyvisible", "--pid", str(app.pid), "--name", "^Parley"],
@@ -117,13 +122,6 @@ def time_window_map(exe: Path, home: Path) -> float:
                 return time.perf_counter() - started
             time.sleep(0.02)
         raise SystemExit("the packaged app's window never showed")
-    finally:
-        app.terminate()
-        try:
-            app.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            app.kill()
-            app.wait()
 
 
 def median_of(runs: int, measure: Callable[[], float], cold: bool) -> tuple[float, list[float]]:
