@@ -148,21 +148,30 @@ def create_main_window(
             flow.open()
 
     if first_run_dialog:
-        # After the page has loaded: looking the token up may wait on the keyring.
-        window.view.ready.connect(
+        # After the first frame: looking the token up may wait on the keyring.
+        window.first_painted.connect(
             lambda: QTimer.singleShot(0, check_token), Qt.ConnectionType.SingleShotConnection
         )
     return window
 
 
-def _warm_up_when_ready(window: MainWindow, secrets: LazyKeyringSecrets) -> None:
-    """Opens the keyring on a background thread once the page has loaded."""
+def _warm_up_after_first_paint(
+    window: MainWindow, secrets: LazyKeyringSecrets, environ: Mapping[str, str]
+) -> None:
+    """Opens the keyring on a background thread once the first conversation is on
+    screen (its import would compete with that frame for the interpreter). Not at all
+    when the token comes from the environment: then only Settings needs the keyring."""
     from PySide6.QtCore import Qt
+
+    from desktop.config.connection import ENV_API_TOKEN
+
+    if environ.get(ENV_API_TOKEN):
+        return
 
     def warm_up() -> None:
         secrets.warm_up()
 
-    window.view.ready.connect(warm_up, Qt.ConnectionType.SingleShotConnection)
+    window.first_painted.connect(warm_up, Qt.ConnectionType.SingleShotConnection)
 
 
 def _conversation_panel(settings: Settings) -> Any:
@@ -173,7 +182,8 @@ def _conversation_panel(settings: Settings) -> Any:
 
 def _report_ready_on(window: MainWindow) -> None:
     """For benchmarks: prints `parley-ready <ms since process start>` on stderr
-    once the conversation page has loaded."""
+    once the conversation page has loaded, and `parley-painted <ms>` once it has
+    painted the first conversation (`MainWindow.first_painted`)."""
     import time
 
     def since_start_ms() -> float:
@@ -185,10 +195,11 @@ def _report_ready_on(window: MainWindow) -> None:
             # Not Linux: no process start time to measure from.
             return -1.0
 
-    def report() -> None:
-        print(f"parley-ready {since_start_ms():.0f}", file=sys.stderr, flush=True)
+    def report(what: str) -> None:
+        print(f"parley-{what} {since_start_ms():.0f}", file=sys.stderr, flush=True)
 
-    window.view.ready.connect(report)
+    window.view.ready.connect(lambda: report("ready"))
+    window.first_painted.connect(lambda: report("painted"))
 
 
 def run_gui(args: list[str]) -> int:
@@ -247,7 +258,7 @@ def run_gui(args: list[str]) -> int:
         return 1
     window = create_main_window(store, settings, secrets, os.environ)
     _windows.append(window)
-    _warm_up_when_ready(window, secrets)
+    _warm_up_after_first_paint(window, secrets, os.environ)
     if os.environ.get("PARLEY_REPORT_READY") == "1":
         _report_ready_on(window)
     window.show()

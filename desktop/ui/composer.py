@@ -38,8 +38,11 @@ class _Editor(QPlainTextEdit):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        # The keyboard hint only where it fits on the line, never cut off.
-        room = self.viewport().width() - 2 * int(self.document().documentMargin())
+        # The keyboard hint only where it fits on the line, never cut off. (The
+        # contents rect, not viewport(): wrapping the viewport makes PySide resolve
+        # every QWidget subclass, ~50 ms, which start-up need not pay before its
+        # first frame.)
+        room = self.contentsRect().width() - 2 * int(self.document().documentMargin())
         fits = QFontMetrics(self.font()).horizontalAdvance(PLACEHOLDER) <= room
         self.setPlaceholderText(PLACEHOLDER if fits else PLACEHOLDER_SHORT)
 

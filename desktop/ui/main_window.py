@@ -51,9 +51,13 @@ DRAFT_SAVE_MS = 800
 
 
 class MainWindow(DisplayMixin, SendMixin, PanelMixin, QMainWindow):
-    """Signals: settings_requested() — the window cannot reach the dialog itself."""
+    """Signals: settings_requested() — the window cannot reach the dialog itself;
+    first_painted() — once, when the page has painted the first conversation shown
+    (or did not report a frame within a second of loading): start-up's deferred
+    work (keyring, first-run checks) waits for it so as not to delay that frame."""
 
     settings_requested = Signal()
+    first_painted = Signal()
 
     def __init__(
         self,
@@ -81,6 +85,7 @@ class MainWindow(DisplayMixin, SendMixin, PanelMixin, QMainWindow):
         self._editing: int | None = None  # id of the question being edited
         self._older: list[Any] = []
         self._paint_wait: tuple[int, Callable[[], None]] | None = None
+        self._painted_once = False
         self.settings_flow: Any = None
         self.setWindowTitle(APP_NAME)
         self.setObjectName("mainWindow")
@@ -159,7 +164,7 @@ class MainWindow(DisplayMixin, SendMixin, PanelMixin, QMainWindow):
         self.view.version_requested.connect(self._switch_version)
         self.view.attachment_requested.connect(self._open_attachment)
         self.composer.edit_last_requested.connect(self.edit_last_question)
-        self.view.ready.connect(self._on_page_ready)
+        self.first_painted.connect(self._show_empty_hint)
         self.view.turns_painted.connect(self._turns_painted)
         self.find_bar.search.connect(self._find)
         self.find_bar.closed.connect(self._find_closed)
@@ -273,9 +278,9 @@ class MainWindow(DisplayMixin, SendMixin, PanelMixin, QMainWindow):
         self.resize(width, height)
         self.move(screen.center().x() - width // 2, screen.center().y() - height // 2)
 
-    def _on_page_ready(self) -> None:
-        # Later, not now: the hint may look the token up in the keyring.
-        QTimer.singleShot(0, lambda: self.view.set_empty_hint(self._empty_hint()))
+    def _show_empty_hint(self) -> None:
+        # After the first frame, not before: the hint may look the token up in the keyring.
+        self.view.set_empty_hint(self._empty_hint())
 
     def _empty_hint(self) -> str:
         conn = self._connection()

@@ -108,6 +108,9 @@ class DisplayMixin(WindowParts):
             self.view.ready.connect(fallback, Qt.ConnectionType.SingleShotConnection)
 
     def _turns_painted(self, generation: int) -> None:
+        if not self._painted_once:
+            self._painted_once = True
+            self.first_painted.emit()
         wait = self._paint_wait
         if wait is None or wait[0] != generation:
             return  # an earlier load, or already done

@@ -26,6 +26,8 @@ class WindowParts:
     _last_usage: dict[int, Usage]
     _older: list[Any]
     _paint_wait: tuple[int, Callable[[], None]] | None
+    _painted_once: bool
+    first_painted: Any  # Signal()
     _editing: int | None
     _closing: bool
     _pending_overrides: dict[str, Any]

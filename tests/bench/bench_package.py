@@ -20,10 +20,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+
+from tests.bench.app_hooks import reported_times, running
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = 5
@@ -72,36 +72,10 @@ def time_self_test(exe: Path, home: Path) -> float:
     return elapsed
 
 
-@contextmanager
-def running(exe: Path, env: dict[str, str], home: Path, stderr: Any) -> Iterator[Any]:
-    """The packaged app as a person starts it; stopped (killed if need be) on exit."""
-    app = subprocess.Popen(
-        [str(exe)], env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=stderr, text=True
-    )
-    try:
-        yield app
-    finally:
-        app.terminate()
-        try:
-            app.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            app.kill()
-            app.wait()
-
-
 def time_page_ready(exe: Path, home: Path) -> float:
-    """Process start until the conversation page has loaded in the shown window: the
-    app prints `parley-ready <ms since its process started>` (PARLEY_REPORT_READY=1)."""
-    env = {**bare_env(home), "PARLEY_REPORT_READY": "1"}
-    with running(exe, env, home, subprocess.PIPE) as app:
-        deadline = time.perf_counter() + 60
-        while time.perf_counter() < deadline:
-            line = app.stderr.readline()
-            if not line:
-                break
-            if line.startswith("parley-ready "):
-                return float(line.split()[1]) / 1000
-        raise SystemExit("the packaged app never reported its page as loaded")
+    """Process start until the conversation page has loaded in the shown window (the
+    app's `parley-ready` report)."""
+    return reported_times([str(exe)], bare_env(home), home, "ready")["ready"] / 1000
 
 
 def time_window_map(exe: Path, home: Path) -> float:
@@ -109,7 +83,7 @@ def time_window_map(exe: Path, home: Path) -> float:
     search --sync` polls only every 0.5 s, too coarse for this)."""
     env = bare_env(home)
     started = time.perf_counter()
-    with running(exe, env, home, subprocess.DEVNULL) as app:
+    with running([str(exe)], env, home, subprocess.DEVNULL) as app:
         while time.perf_counter() - started < 60:
             found = subprocess.run(
                 ["xdotool", "search", "--onlyvisible", "--pid", str(app.pid), "--name", "^Parley"],

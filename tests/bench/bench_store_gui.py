@@ -7,19 +7,19 @@ and search results. Run under a display::
 The data is made by `bench_store.generate` (about a minute; `--data DIR` keeps it
 in DIR/parley/history.sqlite3 for the next run). Conversation 1 is the newest and
 has 1,000 messages; every other one has about 20. Each measurement runs in a
-fresh child process (this script with ``--child KIND``), so QtWebEngine starts
-cold each time as it does for a person; the child prints one
-``BENCH-RESULT {json}`` line. Exit status 1 if a budget is missed.
+fresh process (the app itself for (a), this script with ``--child KIND`` for
+the rest), so QtWebEngine starts cold each time as it does for a person; a child
+prints one ``BENCH-RESULT {json}`` line. Exit status 1 if a budget is missed.
 
 What is measured:
 
-(a) ``open``: from spawning the child process (CLOCK_MONOTONIC, shared by all
-    processes) and from calling the real ``desktop.gui.create_main_window``
-    until the conversation page has painted the frame with the first
-    conversation in it: a ``requestAnimationFrame`` -> ``setTimeout(0)`` callback
-    in the page sets ``document.title``, seen as ``QWebEngineView.titleChanged``.
-    Twice: with the 1,000-message conversation on top (the window opens it at
-    start) and with a 20-message one on top.
+(a) ``open``: the real app (the ``parley`` console script, a fresh process each
+    time, so QtWebEngine starts cold as it does for a person) from its process start
+    until the page has painted the frame with the first conversation in it, as the
+    app itself reports it (``PARLEY_REPORT_READY=1``: ``parley-painted <ms since
+    process start>`` on the page's ``requestAnimationFrame`` -> ``setTimeout(0)``
+    report after loading the turns). Twice: with the 1,000-message conversation on
+    top (the window opens it at start) and with a 20-message one on top.
 (b) ``conversation``: the window open on a small conversation, then
     ``MainWindow.open_conversation`` of the 1,000-message one until painted,
     as the window does it today; with a breakdown (store read, rendering every
@@ -52,6 +52,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+PARLEY = Path(sys.executable).parent / "parley"
 
 RESULT_PREFIX = "BENCH-RESULT "
 BIG_ID = 1
@@ -120,9 +121,8 @@ def child_env(home: Path, data_home: Path) -> dict[str, str]:
 
 
 def run_child(kind: str, env: dict[str, str]) -> dict[str, Any]:
-    spawned = time.monotonic()
     done = subprocess.run(
-        [sys.executable, __file__, "--child", kind, "--spawned", repr(spawned)],
+        [sys.executable, __file__, "--child", kind],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -137,6 +137,13 @@ def run_child(kind: str, env: dict[str, str]) -> dict[str, Any]:
     raise RuntimeError(f"child {kind} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
 
 
+def open_app(env: dict[str, str], home: Path) -> dict[str, float]:
+    """The app started as a person starts it; its own start-up report in ms."""
+    from tests.bench.app_hooks import reported_times
+
+    return reported_times([str(PARLEY)], env, home, "painted")
+
+
 def median_of(results: list[dict[str, Any]], key: str) -> float:
     return statistics.median(r[key] for r in results)
 
@@ -146,10 +153,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, default=3, help="child processes per measurement")
     parser.add_argument("--data", type=Path, help="keep the generated history here")
     parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--spawned", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        return child(args.child, args.spawned)
+        return child(args.child)
 
     with tempfile.TemporaryDirectory(prefix="parley-bench-") as folder:
         home = Path(folder)
@@ -159,20 +165,17 @@ def main(argv: list[str]) -> int:
         figures: dict[str, float] = {}
 
         put_on_top(data_home, BIG_ID)
-        big = [run_child("open", env) for _ in range(args.runs)]
-        figures["open_big_on_top_ms"] = median_of(big, "painted_ms")
+        big = [open_app(env, home) for _ in range(args.runs)]
+        figures["open_big_on_top_ms"] = median_of(big, "painted")
         put_on_top(data_home, SMALL_ID)
-        small = [run_child("open", env) for _ in range(args.runs)]
-        figures["open_small_on_top_ms"] = median_of(small, "painted_ms")
-        print("(a) opening the app to first paint (median of "
-              f"{args.runs} cold starts; from spawn / from create_main_window)")  # fmt: skip
+        small = [open_app(env, home) for _ in range(args.runs)]
+        figures["open_small_on_top_ms"] = median_of(small, "painted")
+        print(f"(a) opening the app to first paint, from its process start (median of "
+              f"{args.runs} cold starts of `parley`)")  # fmt: skip
         for label, runs in (("1,000-message conversation on top", big), ("small on top", small)):
-            print(f"    {label}: {median_of(runs, 'painted_from_spawn_ms'):.0f} ms / "
-                  f"{median_of(runs, 'painted_ms'):.0f} ms "
-                  f"(store open {median_of(runs, 'store_ms'):.0f} ms, "
-                  f"window built {median_of(runs, 'built_ms'):.0f} ms, "
-                  f"shown {median_of(runs, 'shown_ms'):.0f} ms, "
-                  f"page ready {median_of(runs, 'ready_ms'):.0f} ms)")  # fmt: skip
+            every = ", ".join(f"{r['painted']:.0f}" for r in runs)
+            print(f"    {label}: {median_of(runs, 'painted'):.0f} ms "
+                  f"(page loaded {median_of(runs, 'ready'):.0f} ms; runs: {every})")  # fmt: skip
 
         conv = []
         for _ in range(args.runs):
@@ -214,8 +217,7 @@ def main(argv: list[str]) -> int:
 
 
 # ---------------------------------------------------------------------- child
-def child(kind: str, spawned: float) -> int:
-    started = time.monotonic()
+def child(kind: str) -> int:
     from PySide6 import QtWebEngineWidgets  # noqa: F401  (must precede QApplication)
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
@@ -226,9 +228,8 @@ def child(kind: str, spawned: float) -> int:
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication([sys.argv[0]])
     app.setStyle("Fusion")
-    result = {"open": child_open, "conversation": child_conversation}.get(kind)
-    if result is not None:
-        figures = result(app, spawned, started)
+    if kind == "conversation":
+        figures = child_conversation(app)
     elif kind == "search":
         figures = child_search(app)
     else:
@@ -296,57 +297,33 @@ class PaintProbe:
         return int(title.removeprefix(prefix))
 
 
-def open_window(app: Any) -> tuple[Any, Any, PaintProbe, dict[str, float]]:
-    """The real window over the history, timed to its first painted page."""
+def open_window(app: Any) -> tuple[Any, Any, PaintProbe]:
+    """The real window over the history, shown with its first page painted."""
     # As run_gui does: the keyring opens on first use, which never comes here (the
-    # token is in the environment), so keyring's import is not timed as start-up.
+    # token is in the environment).
     from desktop.config.lazy_secrets import LazyKeyringSecrets
     from desktop.config.settings import Settings
     from desktop.gui import create_main_window
     from desktop.store import Store
     from desktop.store.paths import default_db_path
 
-    times: dict[str, float] = {}
-    start = time.monotonic()
     store = Store(default_db_path())
     store.recover_interrupted()
-    times["store"] = time.monotonic()
     window = create_main_window(
         store, Settings(), LazyKeyringSecrets(), dict(os.environ), first_run_dialog=False
     )
-    times["built"] = time.monotonic()
     window.show()
-    times["shown"] = time.monotonic()
     wait_until(app, lambda: window.view.is_ready)
-    times["ready"] = time.monotonic()
     probe = PaintProbe(window.view)
     prefix = probe.ask()
     wait_until(app, lambda: probe.seen(prefix))
-    times["painted"] = time.monotonic()
-    times["start"] = start
-    return window, store, probe, times
+    return window, store, probe
 
 
-def child_open(app: Any, spawned: float, started: float) -> dict[str, float]:
-    window, store, _probe, times = open_window(app)
-    figures = {
-        "painted_from_spawn_ms": (times["painted"] - spawned) * 1000,
-        "painted_ms": (times["painted"] - times["start"]) * 1000,
-        "shown_ms": (times["shown"] - times["start"]) * 1000,
-        "ready_ms": (times["ready"] - times["start"]) * 1000,
-        "store_ms": (times["store"] - times["start"]) * 1000,
-        "built_ms": (times["built"] - times["start"]) * 1000,
-        "imports_ms": (times["start"] - started) * 1000,
-    }
-    window.close()
-    store.close()
-    return figures
-
-
-def child_conversation(app: Any, spawned: float, started: float) -> dict[str, float]:
+def child_conversation(app: Any) -> dict[str, float]:
     from desktop.render import render_markdown
 
-    window, store, probe, _times = open_window(app)
+    window, store, probe = open_window(app)
     figures: dict[str, float] = {}
 
     total = len(store.messages(BIG_ID))
