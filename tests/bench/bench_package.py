@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.bare_env import bare_env
 from tests.bench.app_hooks import reported_times, running
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,16 +31,6 @@ RUNS = 5
 MB = 1_000_000
 BUDGET_START_S = 1.0
 BUDGETS_MB = {"bundle": 380, "archive": 120, "deb": 120}
-
-
-def bare_env(home: Path) -> dict[str, str]:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8"}
-    for name in ("DISPLAY", "XAUTHORITY", "DBUS_SESSION_BUS_ADDRESS"):
-        if os.environ.get(name):
-            env[name] = os.environ[name]
-    if "DISPLAY" not in env:
-        env["QT_QPA_PLATFORM"] = "offscreen"
-    return env
 
 
 def drop_page_cache() -> bool:

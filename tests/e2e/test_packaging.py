@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from desktop import __version__
+from tests.bare_env import bare_env
 
 ROOT = Path(__file__).resolve().parents[2]
 MB = 1_000_000
@@ -64,17 +65,6 @@ def artefacts(dist: Path) -> dict[str, Path]:
     for name, path in found.items():
         assert path.exists(), f"no {name} in {dist}"
     return found
-
-
-def bare_env(home: Path) -> dict[str, str]:
-    """What a desktop session gives a program, and nothing from this venv or shell."""
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8"}
-    for name in ("DISPLAY", "XAUTHORITY", "DBUS_SESSION_BUS_ADDRESS"):
-        if os.environ.get(name):
-            env[name] = os.environ[name]
-    if "DISPLAY" not in env:
-        env["QT_QPA_PLATFORM"] = "offscreen"
-    return env
 
 
 def self_test(executable: str | Path, home: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
