@@ -44,7 +44,7 @@ class DisplayMixin(WindowParts):
         self.view.clear_find()
         self._load_overrides(conv_id)
         if conv_id is None:
-            self.view.load_turns([])
+            self._when_painted(self.view.load_turns([]), lambda: None)
             self.composer.set_text("")
             self.composer.set_busy(False)
             self.status.show_usage(None, None)
@@ -100,7 +100,8 @@ class DisplayMixin(WindowParts):
         self._paint_wait = (generation, callback)
 
         def fallback() -> None:
-            QTimer.singleShot(PAINT_FALLBACK_MS, lambda: self._turns_painted(generation))
+            # With the window as context: no call once it is gone.
+            QTimer.singleShot(PAINT_FALLBACK_MS, self, lambda: self._turns_painted(generation))
 
         if self.view.is_ready:
             fallback()
@@ -126,7 +127,7 @@ class DisplayMixin(WindowParts):
         self.status.show_usage(self._last_usage.get(conv_id), total_usage(messages))
         self._older = messages[: max(0, len(messages) - shown)]
         if self._older:
-            QTimer.singleShot(0, lambda: self._load_older(conv_id))
+            QTimer.singleShot(0, self, lambda: self._load_older(conv_id))
 
     def _load_older(self, conv_id: int) -> None:
         """Prepends older turns in chunks, newest first, between paints."""
@@ -136,7 +137,7 @@ class DisplayMixin(WindowParts):
         self.view.prepend_turns([turn_dict(m, self._store) for m in chunk])
         self._decorate(chunk)
         if self._older:
-            QTimer.singleShot(16, lambda: self._load_older(conv_id))
+            QTimer.singleShot(16, self, lambda: self._load_older(conv_id))
 
     def _decorate(self, messages: list[Any]) -> None:
         """Attachments under questions, and tool calls and sources of answers."""

@@ -138,3 +138,43 @@ def test_request_body_reflects_every_parameter_and_omits_unset(
         lambda: not plain.composer.busy and len(fake_server.requests) == 2, timeout=10000
     )
     assert set(fake_server.requests[-1].json) == {"model", "input", "stream"}
+
+
+class _CountingSecrets:
+    """Stands in for LazyKeyringSecrets: counts warm-ups."""
+
+    def __init__(self) -> None:
+        self.warm_ups = 0
+
+    def warm_up(self) -> None:
+        self.warm_ups += 1
+
+
+@pytest.mark.parametrize("token_in_env", [False, True], ids=["keyring-token", "env-token"])
+def test_keyring_warms_up_after_the_first_frame_only_when_needed(
+    qtbot: Any, make_window: Any, token_in_env: bool
+) -> None:
+    from desktop.gui import _warm_up_after_first_paint
+
+    window = make_window()
+    secrets = _CountingSecrets()
+    environ = {"CLOUDFLARE_API_TOKEN": TOKEN} if token_in_env else {}
+    _warm_up_after_first_paint(window, secrets, environ)  # type: ignore[arg-type]
+    assert secrets.warm_ups == 0  # nothing before the frame
+    window.first_painted.emit()
+    window.first_painted.emit()
+    assert secrets.warm_ups == (0 if token_in_env else 1)
+
+
+def test_first_painted_comes_once_even_for_an_empty_window(qtbot: Any, make_window: Any) -> None:
+    """Start-up's deferred work hangs on this signal: an empty history (a first
+    start) must produce it too, and only once however many loads follow."""
+    window = make_window()
+    assert window.current_conversation is None
+    qtbot.waitUntil(lambda: window._painted_once, timeout=5000)
+    later: list[int] = []
+    window.first_painted.connect(lambda: later.append(1))
+    for _ in range(2):
+        with qtbot.waitSignal(window.view.turns_painted, timeout=5000):
+            window.new_conversation()
+    assert later == []
