@@ -21,16 +21,25 @@
     const d = document.scrollingElement;
     return d.scrollHeight - d.scrollTop - d.clientHeight < 48;
   }
-  function stick() {
-    if (pinned) {
-      const d = document.scrollingElement;
-      d.scrollTop = d.scrollHeight;
-    } else {
-      jump.hidden = false;
-    }
+  function toBottom() {
+    const d = document.scrollingElement;
+    d.scrollTop = d.scrollHeight;
   }
+  function stick() {
+    if (pinned) toBottom(); else jump.hidden = false;
+  }
+  // A pinned view follows the conversation's growth once it is laid out (this runs
+  // after layout, before paint): blocks skipped by content-visibility take their
+  // real height only then, so a scroll made when they were added falls short.
+  new ResizeObserver(function () { if (pinned) toBottom(); }).observe(main);
+  window.addEventListener("resize", function () { if (pinned) toBottom(); });
+  // Only a move up is the person leaving the bottom: content growing below a
+  // pinned view (or the view following it) must not unpin it.
+  let lastTop = 0;
   window.addEventListener("scroll", function () {
-    pinned = nearBottom();
+    const top = document.scrollingElement.scrollTop;
+    if (!pinned || top < lastTop - 1) pinned = nearBottom();
+    lastTop = top;
     if (pinned) jump.hidden = true;
   }, { passive: true });
   jump.addEventListener("click", function () {

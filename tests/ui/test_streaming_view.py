@@ -96,6 +96,35 @@ def _js_string(text: str) -> str:
     return json.dumps(text)
 
 
+def test_a_pinned_view_follows_blocks_taller_than_their_placeholder(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    """Blocks skipped by content-visibility get their real height only after the
+    scroll that followed them: that growth must not unpin the view (it did, so a
+    long answer with code and tables stopped following after its first blocks)."""
+    tall = "".join(
+        f"## Part {n}\n\n```python\n" + "".join(f"line_{i} = {i}\n" for i in range(12)) + "```\n\n"
+        "| a | b |\n|---|---|\n" + "".join(f"| {i} | {i * n} |\n" for i in range(6)) + "\n"
+        for n in range(30)
+    )
+    fake_server.set_default("normal", answer=tall, delta_size=40, delta_rate=400)
+    window = make_window()
+    window.resize(900, 600)
+    send(qtbot, window, "Tall blocks")
+    qtbot.waitUntil(lambda: bool(window._streams), timeout=5000)
+    qtbot.waitUntil(lambda: not window.composer.busy, timeout=20000)
+    qtbot.wait(200)
+    state = run_js(
+        qtbot,
+        window.view,
+        "(function(d){return [parley.isPinned(), document.getElementById('jump').hidden,"
+        " d.scrollHeight - d.scrollTop - d.clientHeight, d.scrollHeight > 3 * d.clientHeight]})"
+        "(document.scrollingElement)",
+    )
+    assert state[0] is True and state[1] is True and state[3] is True, state
+    assert state[2] < 48, state
+
+
 def test_patches_merged_under_back_pressure_arrive_in_order(make_window: Any, qtbot: Any) -> None:
     """Patches queued while one is in flight merge, and calls after them see them."""
     window = make_window()
