@@ -28,7 +28,7 @@ ANSWER = (
     + "Last words.\n"
 )
 
-BLOCKS_JS = "Array.from(document.querySelectorAll('.turn.assistant .answer > .b'))"
+BLOCKS_JS = "Array.from(document.querySelectorAll('.turn.assistant .answer .b'))"
 
 
 def send(qtbot: Any, window: Any, text: str) -> None:
@@ -134,11 +134,11 @@ def test_patches_merged_under_back_pressure_arrive_in_order(make_window: Any, qt
     view.patch("m1", 1, ["<p>two</p>"])  # pending
     view.patch("m1", 1, ["<p>two!</p>", "<p>three</p>"])  # merged into pending
     view.finish_answer("m1")  # flushes pending first
-    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer > .b').length === 3")
+    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer .b').length === 3")
     texts = run_js(
         qtbot,
         view,
-        "Array.from(document.querySelectorAll('#t-m1 .answer > .b'), b => b.textContent)",
+        "Array.from(document.querySelectorAll('#t-m1 .answer .b'), b => b.textContent)",
     )
     assert texts == ["one", "two!", "three"]
     assert run_js(qtbot, view, "document.querySelectorAll('#t-m1 .caret').length") == 0
@@ -149,18 +149,18 @@ def test_unchanged_blocks_stay_and_finishing_moves_nothing(make_window: Any, qtb
     view = window.view
     view.start_answer("m1", "model")
     view.patch("m1", 0, ["<p>one</p>", "<p>two</p>"])
-    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer > .b').length === 2")
-    run_js(qtbot, view, "(window.__first = document.querySelector('#t-m1 .answer > .b'), 1)")
+    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer .b').length === 2")
+    run_js(qtbot, view, "(window.__first = document.querySelector('#t-m1 .answer .b'), 1)")
     # The open tail is re-sent with one block changed and one added.
     view.patch("m1", 0, ["<p>one</p>", "<p>two, longer</p>", "<p>three</p>"])
-    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer > .b').length === 3")
+    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer .b').length === 3")
     assert run_js(
-        qtbot, view, "window.__first === document.querySelector('#t-m1 .answer > .b')"
+        qtbot, view, "window.__first === document.querySelector('#t-m1 .answer .b')"
     )  # the unchanged block is the same node: no layout for it
     texts = run_js(
         qtbot,
         view,
-        "Array.from(document.querySelectorAll('#t-m1 .answer > .b'), b => b.textContent)",
+        "Array.from(document.querySelectorAll('#t-m1 .answer .b'), b => b.textContent)",
     )
     assert texts == ["one", "two, longer", "three"]
     # While streaming, the actions row takes its place without showing.
@@ -300,9 +300,9 @@ def test_caret_follows_the_last_word_of_text_and_sits_below_other_blocks(
     view = window.view
     view.start_answer("m1", "model")
     view.patch("m1", 0, ["<p>first</p>", "<p>still writing</p>"])
-    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer > .b').length === 2")
+    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer .b').length === 2")
     after = "(e) => getComputedStyle(e, '::after').content"
-    last = "document.querySelector('#t-m1 .answer > .b:last-child')"
+    last = "document.querySelector('#t-m1 .answer .b:last-child')"
     assert run_js(qtbot, view, f"({after})({last}.querySelector('p'))") != "none"
     # A still caret: an animation would make the page draw frames without pause.
     anim = f"getComputedStyle({last}.querySelector('p'), '::after').animationName"
