@@ -11,6 +11,7 @@ fast stream costs one render per frame, not one per delta.
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 import time
 from typing import Any
@@ -28,6 +29,13 @@ LONG_GAP_S = 0.1
 # After a pass that took t seconds, wait t * SLOW_FACTOR before the next one, so
 # rendering takes at most about a third of a core however large the tail grows.
 SLOW_FACTOR = 2.0
+# How long a thread may hold the GIL while another waits for it (Python's default
+# is 5 ms). The GUI thread takes the GIL for every Python slot and timer it runs;
+# while this thread renders (or imports the renderer, ~0.5 s on a first answer),
+# each of those waited up to 5 ms, and a few queued events in a row stalled the
+# event loop 30-45 ms. 1 ms bounds each wait; the render thread pays for a few
+# hundred more switches a second, well under 1 % of its time.
+GIL_SWITCH_S = 0.001
 
 
 class RenderThread(QThread):
@@ -41,6 +49,8 @@ class RenderThread(QThread):
 
     def __init__(self) -> None:
         super().__init__()
+        if sys.getswitchinterval() > GIL_SWITCH_S:
+            sys.setswitchinterval(GIL_SWITCH_S)
         self.setObjectName("parley-render")
         self._cond = threading.Condition()
         self._text: list[str] = []

@@ -26,7 +26,10 @@ What is measured, precisely:
 (c) from the worker thread emitting ``finished`` (the last event) to the page
     running a ``requestAnimationFrame`` -> ``setTimeout(0)`` callback (i.e. after the
     frame containing the final DOM was produced) that checks the final block is in
-    the DOM and reports through ``document.title`` (``QWebEngineView.titleChanged``).
+    the DOM and reports through ``document.title`` (``QWebEngineView.titleChanged``),
+    with how far the view's bottom then is from the page's end: the view must have
+    followed the answer (a view left behind draws much cheaper frames than a person
+    watching the answer sees).
 (d) PSS (``/proc/PID/smaps_rollup``) of the app process and all its descendants
     (the QtWebEngineProcess zygote/renderer/gpu/utility processes) 1 s after (b).
 (e) 20 answers of 50 KB, each in a new conversation (so the page's DOM stays one
@@ -563,11 +566,14 @@ def answer_once(window: Any, marks: dict[str, float], probe: Probe | None, keys:
 
     def on_done(_outcome: Any) -> None:
         script = (
-            "(function(){var a=document.querySelector('#t-TURN .answer');"
+            "(function(){var a=document.querySelector('#t-TURN .answer'),"
+            "d=document.scrollingElement;"
             "requestAnimationFrame(function(){setTimeout(function(){"
             "var last=a&&a.lastElementChild;"
-            "document.title='TAG:'+(a?a.children.length:-1)+':'"
-            "+(last&&last.textContent.indexOf(WORD)>=0)+':'+a.classList.contains('streaming');"
+            "if(last&&last.classList.contains('chunk'))last=last.lastElementChild;"
+            "document.title='TAG:'+(a?a.getElementsByClassName('b').length:-1)+':'"
+            "+(last&&last.textContent.indexOf(WORD)>=0)+':'+a.classList.contains('streaming')"
+            "+':'+(d.scrollHeight-d.scrollTop-d.clientHeight);"
             "},0);});})()"
         )
         script = script.replace("TURN", turn).replace("TAG", tag)
@@ -583,7 +589,7 @@ def answer_once(window: Any, marks: dict[str, float], probe: Probe | None, keys:
     view.titleChanged.disconnect(on_title)
     if not ok:
         raise RuntimeError("the final paint was never reported")
-    _tag, blocks, sentinel, streaming = painted["info"].split(":")
+    _tag, blocks, sentinel, streaming, below = painted["info"].split(":")
     if sentinel != "true" or streaming != "false":
         raise RuntimeError(f"final DOM wrong: {painted['info']}")
     # The worker's stamp waits for the GIL, so it can land after the GUI saw the event.
@@ -592,6 +598,9 @@ def answer_once(window: Any, marks: dict[str, float], probe: Probe | None, keys:
         "stream_s": wf - t_send,
         "blocks": len(stream.blocks),
         "dom_blocks": int(blocks),
+        # How far the view's bottom is above the answer's end in that frame: a view
+        # that stopped following the answer draws much cheaper frames.
+        "below_px": float(below),
         "chars": len(stream.text),
         "final_paint_ms": (painted["t"] - wf) * 1000,
         "queue_ms": (marks["gui_finished_enter"] - wf) * 1000,
@@ -814,6 +823,13 @@ def main(argv: list[str] | None = None) -> int:
                         None,
                     )
                 )
+                row(
+                    "      view follows the answer: px below the view at the end",
+                    res["below_px"],
+                    None,
+                    " px",
+                )
+                rows[-1] = (*rows[-1][:3], res["below_px"] < 48)
                 row(
                     "(c) worker finished -> final frame",
                     res["final_paint_ms"],

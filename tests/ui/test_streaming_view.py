@@ -28,7 +28,7 @@ ANSWER = (
     + "Last words.\n"
 )
 
-BLOCKS_JS = "Array.from(document.querySelectorAll('.turn.assistant .answer > .b'))"
+BLOCKS_JS = "Array.from(document.querySelectorAll('.turn.assistant .answer .b'))"
 
 
 def send(qtbot: Any, window: Any, text: str) -> None:
@@ -96,6 +96,35 @@ def _js_string(text: str) -> str:
     return json.dumps(text)
 
 
+def test_a_pinned_view_follows_blocks_taller_than_their_placeholder(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    """Blocks skipped by content-visibility get their real height only after the
+    scroll that followed them: that growth must not unpin the view (it did, so a
+    long answer with code and tables stopped following after its first blocks)."""
+    tall = "".join(
+        f"## Part {n}\n\n```python\n" + "".join(f"line_{i} = {i}\n" for i in range(12)) + "```\n\n"
+        "| a | b |\n|---|---|\n" + "".join(f"| {i} | {i * n} |\n" for i in range(6)) + "\n"
+        for n in range(30)
+    )
+    fake_server.set_default("normal", answer=tall, delta_size=40, delta_rate=400)
+    window = make_window()
+    window.resize(900, 600)
+    send(qtbot, window, "Tall blocks")
+    qtbot.waitUntil(lambda: bool(window._streams), timeout=5000)
+    qtbot.waitUntil(lambda: not window.composer.busy, timeout=20000)
+    qtbot.wait(200)
+    state = run_js(
+        qtbot,
+        window.view,
+        "(function(d){return [parley.isPinned(), document.getElementById('jump').hidden,"
+        " d.scrollHeight - d.scrollTop - d.clientHeight, d.scrollHeight > 3 * d.clientHeight]})"
+        "(document.scrollingElement)",
+    )
+    assert state[0] is True and state[1] is True and state[3] is True, state
+    assert state[2] < 48, state
+
+
 def test_patches_merged_under_back_pressure_arrive_in_order(make_window: Any, qtbot: Any) -> None:
     """Patches queued while one is in flight merge, and calls after them see them."""
     window = make_window()
@@ -105,11 +134,11 @@ def test_patches_merged_under_back_pressure_arrive_in_order(make_window: Any, qt
     view.patch("m1", 1, ["<p>two</p>"])  # pending
     view.patch("m1", 1, ["<p>two!</p>", "<p>three</p>"])  # merged into pending
     view.finish_answer("m1")  # flushes pending first
-    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer > .b').length === 3")
+    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer .b').length === 3")
     texts = run_js(
         qtbot,
         view,
-        "Array.from(document.querySelectorAll('#t-m1 .answer > .b'), b => b.textContent)",
+        "Array.from(document.querySelectorAll('#t-m1 .answer .b'), b => b.textContent)",
     )
     assert texts == ["one", "two!", "three"]
     assert run_js(qtbot, view, "document.querySelectorAll('#t-m1 .caret').length") == 0
@@ -120,18 +149,18 @@ def test_unchanged_blocks_stay_and_finishing_moves_nothing(make_window: Any, qtb
     view = window.view
     view.start_answer("m1", "model")
     view.patch("m1", 0, ["<p>one</p>", "<p>two</p>"])
-    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer > .b').length === 2")
-    run_js(qtbot, view, "(window.__first = document.querySelector('#t-m1 .answer > .b'), 1)")
+    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer .b').length === 2")
+    run_js(qtbot, view, "(window.__first = document.querySelector('#t-m1 .answer .b'), 1)")
     # The open tail is re-sent with one block changed and one added.
     view.patch("m1", 0, ["<p>one</p>", "<p>two, longer</p>", "<p>three</p>"])
-    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer > .b').length === 3")
+    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer .b').length === 3")
     assert run_js(
-        qtbot, view, "window.__first === document.querySelector('#t-m1 .answer > .b')"
+        qtbot, view, "window.__first === document.querySelector('#t-m1 .answer .b')"
     )  # the unchanged block is the same node: no layout for it
     texts = run_js(
         qtbot,
         view,
-        "Array.from(document.querySelectorAll('#t-m1 .answer > .b'), b => b.textContent)",
+        "Array.from(document.querySelectorAll('#t-m1 .answer .b'), b => b.textContent)",
     )
     assert texts == ["one", "two, longer", "three"]
     # While streaming, the actions row takes its place without showing.
@@ -271,9 +300,9 @@ def test_caret_follows_the_last_word_of_text_and_sits_below_other_blocks(
     view = window.view
     view.start_answer("m1", "model")
     view.patch("m1", 0, ["<p>first</p>", "<p>still writing</p>"])
-    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer > .b').length === 2")
+    wait_js(qtbot, view, "document.querySelectorAll('#t-m1 .answer .b').length === 2")
     after = "(e) => getComputedStyle(e, '::after').content"
-    last = "document.querySelector('#t-m1 .answer > .b:last-child')"
+    last = "document.querySelector('#t-m1 .answer .b:last-child')"
     assert run_js(qtbot, view, f"({after})({last}.querySelector('p'))") != "none"
     # A still caret: an animation would make the page draw frames without pause.
     anim = f"getComputedStyle({last}.querySelector('p'), '::after').animationName"
