@@ -19,6 +19,8 @@ What is measured, precisely:
     called ``bridge.pageReady()`` (``ConversationView.ready``); and ``parley`` again,
     without the polling, until it prints ``parley-ready <ms since its process
     started>`` on stderr (``PARLEY_REPORT_READY=1``) once the page has loaded.
+    The budget applies to the two ``parley`` figures; the ``run_gui`` child (which
+    also imports this script and polls every 1 ms) is there for its breakdown.
     Plus ``-X importtime`` of the start-up imports. Run after the set-up command,
     which byte-compiles the app (as Python does by itself on a first start).
 (b) a 200 KB Markdown answer streamed at 400 deltas/s x 40 chars while a single-shot
@@ -771,10 +773,13 @@ def main(argv: list[str] | None = None) -> int:
                         BUDGETS["start_ready_ms"],
                         " ms",
                     )
+                # For the breakdown only: this child imports the benchmark and polls
+                # every 1 ms, which slows the start it measures; the budget is the
+                # app's own report above (and the window mapping).
                 row(
-                    f"(a) start: run_gui -> page ready (med {runs})",
+                    f"(a) start: run_gui -> page ready (breakdown child, med {runs})",
                     med(ready) if ready else None,
-                    BUDGETS["start_ready_ms"],
+                    None,
                     " ms",
                 )
                 for key in (
