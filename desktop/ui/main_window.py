@@ -79,6 +79,8 @@ class MainWindow(DisplayMixin, SendMixin, PanelMixin, QMainWindow):
         self._font_px = font_px
         self._current: int | None = None
         self._streams: dict[int, AnswerStream] = {}
+        # Answers done whose final save waits for the page's last frame (window_send).
+        self._finishing: dict[int, tuple[AnswerStream, Any]] = {}
         self._last_usage: dict[int, Usage] = {}
         self._closing = False
         self._pending_overrides: dict[str, Any] = {}
@@ -299,6 +301,8 @@ class MainWindow(DisplayMixin, SendMixin, PanelMixin, QMainWindow):
 
     # ------------------------------------------------------ conversations
     def _refresh_list(self) -> None:
+        if self._closing:
+            return  # a refresh queued before closing: the store may be gone
         self.sidebar.reload(self._current)
 
     def refresh_list(self) -> None:
@@ -454,6 +458,7 @@ class MainWindow(DisplayMixin, SendMixin, PanelMixin, QMainWindow):
         self._state.setValue("window/geometry", self.saveGeometry())
         self._state.setValue("window/splitter", self.splitter.saveState())
         self._state.sync()
+        self.finish_pending_answers()
         for stream in list(self._streams.values()):
             stream.stop()
         for stream in list(self._streams.values()):

@@ -37,6 +37,10 @@ class DisplayMixin(WindowParts):
     """MainWindow's conversation display; needs the attributes listed below."""
 
     def _show_conversation(self, conv_id: int | None, focus: int | None = None) -> None:
+        if conv_id in self._finishing:
+            # Its last answer's final save is still waiting: done now, so that the
+            # answer is drawn finished.
+            self._finish_deferred(conv_id)
         self._current = conv_id
         self._editing = None
         self._older = []

@@ -23,6 +23,8 @@ class WindowParts:
     _store: Store
     _current: int | None
     _streams: dict[int, AnswerStream]
+    _finishing: dict[int, tuple[AnswerStream, Any]]
+    _finish_deferred: Callable[[int], None]
     _last_usage: dict[int, Usage]
     _older: list[Any]
     _paint_wait: tuple[int, Callable[[], None]] | None

@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 
 # Statuses whose text is part of the conversation sent back to the model.
 SENDABLE = {"complete", "incomplete", "stopped", "interrupted"}
+# A finished answer's final save (status, usage, and the search index, ~20 ms for
+# 200 KB on this thread) waits this long, so that the GUI thread is free while the
+# page draws the last words; what arrived is saved at once the cheap way.
+FINAL_SAVE_DELAY_MS = 150
 
 
 class SendMixin(WindowParts):
@@ -185,6 +189,8 @@ class SendMixin(WindowParts):
 
     def stop(self) -> None:
         stream = self._streams.get(self._current) if self._current is not None else None
+        if self._current in self._finishing:
+            return  # already finished; only its save is waiting
         if stream is not None:
             stream.stop()
         elif self._editing is not None:
@@ -210,18 +216,48 @@ class SendMixin(WindowParts):
 
     def _on_answer_done(self, stream: AnswerStream, outcome: AnswerOutcome) -> None:
         conv_id = stream.conversation_id
+        deferred = (
+            not self._closing
+            and conv_id == self._current
+            and outcome.status in {"complete", "incomplete"}
+        )
+        if not deferred:
+            self._finish_answer(stream, outcome)
+            return
+        # The page draws the end of the answer now; the window saves it and updates
+        # itself just after. Until then the answer still counts as streaming (the
+        # composer stays busy), and closing the window does it at once.
+        self.view.finish_answer(stream.turn_id, *notice_for(outcome.status, _error(outcome)))
+        try:
+            self._store.update_streaming(
+                stream.message_id, outcome.text or outcome.refusal, outcome.reasoning
+            )
+        except StoreError as err:
+            log.error("could not save the answer so far: %s", err)  # the final save says
+        self._finishing[conv_id] = (stream, outcome)
+        QTimer.singleShot(FINAL_SAVE_DELAY_MS, self, lambda: self._finish_deferred(conv_id))
+
+    def _finish_deferred(self, conv_id: int) -> None:
+        pending = self._finishing.pop(conv_id, None)
+        if pending is not None:
+            self._finish_answer(*pending, page_told=True)
+
+    def finish_pending_answers(self) -> None:
+        """Saves the answers whose final save is still waiting (before closing)."""
+        for conv_id in list(self._finishing):
+            self._finish_deferred(conv_id)
+
+    def _finish_answer(
+        self, stream: AnswerStream, outcome: AnswerOutcome, page_told: bool = False
+    ) -> None:
+        conv_id = stream.conversation_id
         self._streams.pop(conv_id, None)
-        reply = outcome.reply
-        error = outcome.failure.message if outcome.failure else ""
-        if outcome.status == "incomplete" and reply is not None:
-            reason = reply.incomplete_reason or "unknown"
-            error = cut_short_message(reason)
+        error = _error(outcome)
         shown = not self._closing and conv_id == self._current
-        if shown:
+        if shown and not page_told:
             # The page is told first: it draws the final frame in its own process
             # while this thread saves (10-40 ms for a long answer) and updates the list.
-            notice, kind = notice_for(outcome.status, error)
-            self.view.finish_answer(stream.turn_id, notice, kind)
+            self.view.finish_answer(stream.turn_id, *notice_for(outcome.status, error))
         self._save_outcome(stream, outcome, error)
         if outcome.usage is not None:
             self._last_usage[conv_id] = outcome.usage
@@ -307,3 +343,11 @@ class SendMixin(WindowParts):
                 self.status.showMessage("There is no code block to copy.", 3000)
 
         self.view.last_code(done)
+
+
+def _error(outcome: AnswerOutcome) -> str:
+    """The sentence stored with an answer that failed or was cut short."""
+    reply = outcome.reply
+    if outcome.status == "incomplete" and reply is not None:
+        return cut_short_message(reply.incomplete_reason or "unknown")
+    return outcome.failure.message if outcome.failure else ""

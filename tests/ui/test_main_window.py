@@ -332,6 +332,38 @@ def test_close_while_streaming_cancels_cleanly(
     assert window._store.messages(window._current)[-1].status == "stopped"
 
 
+def test_final_save_waits_for_the_last_frame_and_loses_nothing(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    """The final save (status, usage, search index) runs just after the page has
+    the last words; what arrived is already saved, and closing saves it at once."""
+    fake_server.set_default("normal", answer="All the words arrived.")
+    window = make_window()
+    send(qtbot, window, "Say it")
+    qtbot.waitUntil(lambda: bool(window._finishing), timeout=10000)
+    conv = window._current
+    waiting = window._store.messages(conv)[-1]
+    assert waiting.text == "All the words arrived."  # saved before the final save
+    assert waiting.status == "streaming"
+    assert window.composer.busy  # still counts as answering
+    window.close()  # does the waiting save at once
+    saved = window._store.messages(conv)[-1]
+    assert saved.status == "complete"
+    assert saved.text == "All the words arrived."
+    assert saved.usage.total_tokens > 0
+
+
+def test_final_save_follows_shortly(make_window: Any, qtbot: Any, fake_server: Any) -> None:
+    fake_server.set_default("normal", answer="Saved soon after.")
+    window = make_window()
+    send(qtbot, window, "Say it")
+    wait_idle(qtbot, window)
+    assert not window._finishing
+    saved = window._store.messages(window._current)[-1]
+    assert saved.status == "complete"
+    assert window._store.search("soon", 10)  # in the search index
+
+
 def test_find_in_conversation_highlights_and_steps(
     make_window: Any, qtbot: Any, fake_server: Any
 ) -> None:
