@@ -188,9 +188,9 @@ class SendMixin(WindowParts):
             func(*args)
 
     def stop(self) -> None:
-        stream = self._streams.get(self._current) if self._current is not None else None
         if self._current in self._finishing:
             return  # already finished; only its save is waiting
+        stream = self._streams.get(self._current) if self._current is not None else None
         if stream is not None:
             stream.stop()
         elif self._editing is not None:

@@ -125,28 +125,23 @@ class ConnectionForm(QWidget):
         self.kind_label.setAccessibleName("Profile kind")
         form.addRow("Kind", self.kind_label)
 
-        self.account_edit = QLineEdit(self.details)
-        self.account_edit.setAccessibleName("Cloudflare account ID")
-        self.account_edit.setToolTip(
-            "Your Cloudflare account ID (32 characters), shown in the dashboard's address "
-            "and on the Workers AI page."
+        self.account_edit, self.account_message, self.account_note, self.account_box = (
+            self._checked_field(
+                "Cloudflare account ID",
+                "Your Cloudflare account ID (32 characters), shown in the dashboard's address "
+                "and on the Workers AI page.",
+                "32-character account ID",
+            )
         )
-        self.account_edit.setPlaceholderText("32-character account ID")
-        self.account_message = InlineMessage(self.details)
-        self.account_note = self._note()
-        self.account_box = self._stack(self.account_edit, self.account_message, self.account_note)
         form.addRow("A&ccount ID", self.account_box)
 
-        self.url_edit = QLineEdit(self.details)
-        self.url_edit.setAccessibleName("Base URL")
-        self.url_edit.setToolTip(
+        self.url_edit, self.url_message, self.url_note, url_box = self._checked_field(
+            "Base URL",
             "The address requests go to, up to but not including /responses, "
-            "e.g. http://localhost:8080/v1 for a local server."
+            "e.g. http://localhost:8080/v1 for a local server.",
+            "http://localhost:8080/v1",
         )
-        self.url_edit.setPlaceholderText("http://localhost:8080/v1")
-        self.url_message = InlineMessage(self.details)
-        self.url_note = self._note()
-        form.addRow("&Base URL", self._stack(self.url_edit, self.url_message, self.url_note))
+        form.addRow("&Base URL", url_box)
 
         token_row = QHBoxLayout()
         token_row.setSpacing(6)
@@ -241,6 +236,19 @@ class ConnectionForm(QWidget):
                     self,
                 )
             )
+
+    def _checked_field(
+        self, name: str, tip: str, placeholder: str
+    ) -> tuple[QLineEdit, InlineMessage, QLabel, QWidget]:
+        """A line edit with its inline message and environment note stacked under
+        it; returns the three and the box holding them (the form's row)."""
+        edit = QLineEdit(self.details)
+        edit.setAccessibleName(name)
+        edit.setToolTip(tip)
+        edit.setPlaceholderText(placeholder)
+        message = InlineMessage(self.details)
+        note = self._note()
+        return edit, message, note, self._stack(edit, message, note)
 
     def _note(self) -> QLabel:
         label = QLabel(self.details)
