@@ -210,9 +210,9 @@ def run_gui(args: list[str]) -> int:
 
     log_file = setup_logging()
     _install_excepthook()
-    from desktop.qtfix import guard_emit_refcount_bug
+    from desktop.qtfix import guard_refcount_bugs
 
-    guard_emit_refcount_bug()
+    guard_refcount_bugs()
     from desktop.qtfeature import speed_up_feature_scan
 
     speed_up_feature_scan()

@@ -1,10 +1,16 @@
-"""A work-around for a reference-counting bug in PySide6 6.12.0 on CPython < 3.12.
+"""Work-arounds for two reference-counting bugs in PySide6 6.12.0 on CPython < 3.12.
 
-`SignalInstance.emit()` returns `True` without taking a reference, so every emit
-drops one reference to `True`; after a few hundred emits (a streamed answer
-makes thousands) the interpreter aborts with "bool_dealloc". From Python 3.12 on
-`True` is immortal and nothing happens. The fix gives `True` (and `False`, for
-safety) references that are never released — only when a probe shows the bug.
+- `SignalInstance.emit()` returns `True` without taking a reference, so every emit
+  drops one reference to `True`.
+- Every call of a C++ method that returns `void` (`setObjectName`, `postEvent`,
+  `QWebEnginePage.runJavaScript`, `QTimer.start`…) returns `None` without taking a
+  reference, so each drops one reference to `None`; `processEvents()` drops three.
+
+`None` starts with ~5,000 references and `True` with fewer, and a streamed answer
+makes thousands of such calls: after a few long answers the interpreter aborts with
+"none_dealloc" or "bool_dealloc" (the benchmark hit it on its second 200 KB answer).
+From Python 3.12 on these objects are immortal and nothing happens. The fix gives
+them references that are never released — only for a bug a probe shows.
 """
 
 from __future__ import annotations
@@ -12,7 +18,10 @@ from __future__ import annotations
 import ctypes
 import sys
 
-_applied = False
+_applied: set[str] = set()
+
+# Far more references than a process can drop; a refcount stays a positive Py_ssize_t.
+_SPARE_REFERENCES = 1 << 40
 
 
 def emit_drops_a_reference() -> bool:
@@ -28,14 +37,31 @@ def emit_drops_a_reference() -> bool:
     return sys.getrefcount(True) < before
 
 
-def guard_emit_refcount_bug() -> bool:
-    """Applies the work-around once if this PySide6 needs it; True if applied."""
-    global _applied
-    if _applied or sys.version_info >= (3, 12):
-        return _applied
-    if emit_drops_a_reference():
-        # ob_refcnt is the first field of every CPython object.
+def void_call_drops_none() -> bool:
+    from PySide6.QtCore import QObject
+
+    probe = QObject()
+    before = sys.getrefcount(None)
+    for _ in range(4):
+        probe.setObjectName("probe")
+    return sys.getrefcount(None) < before
+
+
+def _add_spare_references(value: object) -> None:
+    # ob_refcnt is the first field of every CPython object.
+    ctypes.c_ssize_t.from_address(id(value)).value += _SPARE_REFERENCES
+
+
+def guard_refcount_bugs() -> frozenset[str]:
+    """Applies each work-around once if this PySide6 needs it; returns the names of
+    those applied ("emit", "void")."""
+    if sys.version_info >= (3, 12):
+        return frozenset(_applied)
+    if "emit" not in _applied and emit_drops_a_reference():
         for value in (True, False):
-            ctypes.c_ssize_t.from_address(id(value)).value += 1 << 40
-        _applied = True
-    return _applied
+            _add_spare_references(value)
+        _applied.add("emit")
+    if "void" not in _applied and void_call_drops_none():
+        _add_spare_references(None)
+        _applied.add("void")
+    return frozenset(_applied)

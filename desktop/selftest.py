@@ -120,9 +120,11 @@ def _headless_if_needed() -> str:
 def _check_view(report: Report, timeout_s: float) -> None:
     """Renders SAMPLE through the real ConversationView and inspects the DOM."""
     from desktop.gui import _chromium_flags, rendering_defaults
+    from desktop.qtfix import guard_refcount_bugs
 
     rendering_defaults()
     _chromium_flags()
+    guard_refcount_bugs()
     # QtWebEngineWidgets must be imported before the QApplication exists.
     from PySide6 import QtWebEngineWidgets  # noqa: F401
     from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, qVersion

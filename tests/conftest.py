@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from desktop.qtfix import guard_emit_refcount_bug
+from desktop.qtfix import guard_refcount_bugs
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 # PySide6 6.12.0 loses a reference to True on every signal emit (see desktop/qtfix.py).
-guard_emit_refcount_bug()
+guard_refcount_bugs()
 
 pytest_plugins = ["tests.fakeserver.fixtures"]
 

@@ -26,10 +26,10 @@ def main() -> int:
     os.environ["PARLEY_BASE_URL"] = "http://127.0.0.1:9/v1"
     os.environ["CLOUDFLARE_API_TOKEN"] = "bench"
     from desktop.gui import rendering_defaults
-    from desktop.qtfix import guard_emit_refcount_bug
+    from desktop.qtfix import guard_refcount_bugs
 
     rendering_defaults()
-    guard_emit_refcount_bug()
+    guard_refcount_bugs()
     from PySide6 import QtWebEngineWidgets  # noqa: F401  (must precede QApplication)
     from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication

@@ -222,9 +222,9 @@ def child(kind: str) -> int:
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 
-    from desktop.qtfix import guard_emit_refcount_bug
+    from desktop.qtfix import guard_refcount_bugs
 
-    guard_emit_refcount_bug()
+    guard_refcount_bugs()
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication([sys.argv[0]])
     app.setStyle("Fusion")

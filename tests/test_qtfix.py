@@ -1,0 +1,65 @@
+"""The work-arounds for PySide6 6.12's lost references to None and True.
+
+Each case runs in its own interpreter: without the work-around the loop aborts the
+process ("none_dealloc" / "bool_dealloc"), which must not take the test run down.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+SCRIPT = """
+import sys
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from desktop.qtfix import emit_drops_a_reference, guard_refcount_bugs, void_call_drops_none
+
+app = QCoreApplication([])
+buggy = {"void": void_call_drops_none(), "emit": emit_drops_a_reference()}[sys.argv[1]]
+if sys.argv[2] == "guarded":
+    print("applied", sorted(guard_refcount_bugs()), flush=True)
+print("buggy", buggy, flush=True)
+
+
+class Probe(QObject):
+    ping = Signal()
+
+
+probe = Probe()
+for _ in range(30_000):  # more than the ~5,000 references None and True start with
+    if sys.argv[1] == "void":
+        probe.setObjectName("x")
+    else:
+        probe.ping.emit()
+QCoreApplication.processEvents()
+print("survived", flush=True)
+"""
+
+
+def run(kind: str, mode: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", SCRIPT, kind, mode],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("kind", ["void", "emit"])
+def test_many_calls_survive_with_the_guard(kind: str) -> None:
+    guarded = run(kind, "guarded")
+    assert guarded.returncode == 0, guarded.stderr[-2000:]
+    assert "survived" in guarded.stdout
+    buggy = "buggy True" in guarded.stdout
+    assert (kind in guarded.stdout.split("applied", 1)[1].splitlines()[0]) == buggy
+
+    # The same loop without the guard: it is what aborted the app (when this
+    # PySide6 and Python have the bug; on Python 3.12+ None and True are immortal).
+    bare = run(kind, "bare")
+    if buggy:
+        assert bare.returncode != 0
+        assert "_dealloc" in bare.stderr
+    else:
+        assert bare.returncode == 0, bare.stderr[-2000:]
