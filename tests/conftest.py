@@ -13,7 +13,8 @@ from desktop.qtfix import guard_refcount_bugs
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
-# PySide6 6.12.0 loses a reference to True on every signal emit (see desktop/qtfix.py).
+# PySide6 6.12.0 loses a reference to True on every signal emit and one to None on
+# every void C++ call (see desktop/qtfix.py).
 guard_refcount_bugs()
 
 pytest_plugins = ["tests.fakeserver.fixtures"]

@@ -95,6 +95,9 @@ def timed(data: bytes, name: str) -> tuple[float, Attachment]:
 
 
 def main() -> int:
+    from desktop.qtfix import guard_refcount_bugs
+
+    guard_refcount_bugs()  # QPainter calls below: see desktop/qtfix.py
     cases = {
         "12 MP photo (JPEG)": ("photo.jpg", photo_like()),
         "HiDPI screenshot (PNG)": ("screenshot.png", screenshot_like()),

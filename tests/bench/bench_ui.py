@@ -395,7 +395,7 @@ def child_start() -> dict[str, Any]:
     marks: dict[str, float] = {"interpreter_ms": ms()}
     import desktop.gui as gui
 
-    guard_refcount_bugs()  # ~0.1 ms; see its docstring
+    guard_refcount_bugs()  # as run_gui does; see desktop/qtfix.py
     marks["import_gui_ms"] = ms()
     original = gui.create_main_window
 
@@ -678,11 +678,17 @@ def child_stream(profile: bool) -> dict[str, Any]:
     for _ in range(FINAL_PAINT_ANSWERS - 1):
         window.new_conversation()
         wait_until(lambda: False, 0.5)
-        more = answer_once(window, marks, probe, keys=True)
+        try:
+            more = answer_once(window, marks, probe, keys=True)
+        except RuntimeError as error:  # keep the first answer's figures
+            print(f"a further answer for (c) failed: {error}", file=sys.stderr)
+            paints.append(float("nan"))
+            continue
         paints.append(more["final_paint_ms"])
         follows.append(more["below_px"])
     result["final_paint_runs_ms"] = paints
-    result["final_paint_ms"] = statistics.median(paints)
+    # A failed answer counts as over budget.
+    result["final_paint_ms"] = statistics.median(p if p == p else float("inf") for p in paints)
     result["below_px"] = max(follows)
     window.close()
     return result
@@ -849,7 +855,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
                 row(
-                    "      view follows the answer: px below the view at the end",
+                    "      view follows the answer: px below the view at the end (max)",
                     res["below_px"],
                     None,
                     " px",
@@ -870,8 +876,13 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
                 row("      first answer: queued to GUI thread", res["queue_ms"], None, " ms")
-                row("      GUI handler (final render, save, list)", res["handler_ms"], None, " ms")
-                row("      page: patches, rAF, report", res["page_ms"], None, " ms")
+                row(
+                    "      first answer: GUI handler (final render, save)",
+                    res["handler_ms"],
+                    None,
+                    " ms",
+                )
+                row("      first answer: page (patches, rAF, report)", res["page_ms"], None, " ms")
                 row(
                     "(d) PSS app + QtWebEngine after 200 KB",
                     res["pss_mb"],

@@ -4,14 +4,12 @@ connection test hand-off and keyboard-only use."""
 
 from __future__ import annotations
 
-import ctypes
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from keyring.backends import fail
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from desktop.config.profiles import Profiles
@@ -22,24 +20,6 @@ from desktop.ui.settings_dialog import ConversationSettingsPanel, SettingsDialog
 
 pytestmark = pytest.mark.gui
 
-
-def _emit_drops_a_reference_to_true() -> bool:
-    class Probe(QObject):
-        fired = Signal()
-
-    probe = Probe()
-    before = sys.getrefcount(True)
-    probe.fired.emit()
-    return sys.getrefcount(True) < before
-
-
-# PySide6 6.12.0 on CPython 3.11 returns True from SignalInstance.emit() without
-# taking a reference, so every emit drops one; after a few hundred the
-# interpreter aborts ("bool_dealloc"), at the latest while it shuts down. Bools
-# are immortal from 3.12 on. Until the app does it at start-up, give True
-# references that are never released (ob_refcnt is a CPython object's first field).
-if _emit_drops_a_reference_to_true():
-    ctypes.c_ssize_t.from_address(id(True)).value += 1 << 40
 
 ACCOUNT = "0123456789abcdef0123456789abcdef"
 
