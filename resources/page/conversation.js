@@ -374,6 +374,7 @@
       return true;
     },
     isPinned: function () { return pinned; },
+    collectGarbage: function () { if (window.gc) window.gc(); },
     lastCode: function () {
       const codes = main.querySelectorAll(".turn.assistant .code-block pre code");
       return codes.length ? codes[codes.length - 1].textContent : null;
@@ -480,8 +481,27 @@
   });
   window.parley = api;
   updateEmpty();
+  // Python's calls arrive as channel messages (see _Bridge in conversation_view.py).
+  // One failing call must not stop the rest, nor the acknowledgement Python's
+  // streaming waits for.
+  function runCalls(text, ack) {
+    try {
+      JSON.parse(text).forEach(function (call) {
+        try {
+          const fn = window.parley[call[0]];
+          if (typeof fn === "function") fn.apply(null, call[1]);
+          else console.error("no such page function: " + call[0]);
+        } catch (error) {
+          console.error(call[0] + ": " + (error && error.stack ? error.stack : error));
+        }
+      });
+    } finally {
+      if (ack) bridge.acknowledge();
+    }
+  }
   new QWebChannel(qt.webChannelTransport, function (channel) {
     bridge = channel.objects.bridge;
+    bridge.calls.connect(runCalls);
     bridge.pageReady();
   });
 })();

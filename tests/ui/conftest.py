@@ -20,6 +20,13 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
         os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox --disable-gpu".strip()
 
 os.environ.setdefault("QT_QUICK_BACKEND", "software")  # as `parley` does (desktop/gui.py)
+# gc() in the page, as `parley` gives it (desktop/gui.py), and exact JS heap figures
+# for the tests that look for leaks.
+if "--enable-precise-memory-info" not in os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", ""):
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(
+        [os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", ""), "--js-flags=--expose-gc"]
+        + ["--enable-precise-memory-info"]
+    ).strip()
 
 from PySide6 import QtWebEngineWidgets  # noqa: F401  (must precede QApplication)
 from PySide6.QtCore import QCoreApplication, QEvent, Qt

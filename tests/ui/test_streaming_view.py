@@ -9,6 +9,7 @@ found it."""
 from __future__ import annotations
 
 import gc
+import random
 import time
 from typing import Any
 
@@ -143,6 +144,31 @@ def test_patches_merged_under_back_pressure_arrive_in_order(make_window: Any, qt
     )
     assert texts == ["one", "two!", "three"]
     assert run_js(qtbot, view, "document.querySelectorAll('#t-m1 .caret').length") == 0
+
+
+def test_patches_leave_nothing_behind_in_the_page_heap(make_window: Any, qtbot: Any) -> None:
+    """Python's calls reach the page as web-channel messages: V8 keeps every distinct
+    script `runJavaScript` has run, even after gc(), so patches sent as scripts grew
+    the page's heap by ~3x their size, answer after answer."""
+    window = make_window()
+    view = window.view
+    view.start_answer("m1", "model")
+    view.patch("m1", 0, ["<p>warm-up</p>"])
+    qtbot.waitUntil(lambda: not view._in_flight, timeout=5000)
+
+    def heap() -> int:
+        return int(run_js(qtbot, view, "(gc(), gc(), performance.memory.usedJSHeapSize)"))
+
+    before = heap()
+    rng = random.Random(7)
+    for _ in range(200):  # 1 MB of distinct patches, one at a time
+        words = "".join(rng.choice("abcdefghij ") for _ in range(5000))
+        view.patch("m1", 0, [f"<p>{words}</p>"])
+        qtbot.waitUntil(lambda: not view._in_flight, timeout=5000)
+    view.finish_answer("m1")
+    wait_js(qtbot, view, "!document.querySelector('#t-m1 .streaming')")
+    growth = heap() - before
+    assert growth < 500_000, f"the page kept {growth} bytes of 1 MB of patches"
 
 
 def test_unchanged_blocks_stay_and_finishing_moves_nothing(make_window: Any, qtbot: Any) -> None:
