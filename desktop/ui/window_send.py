@@ -259,6 +259,7 @@ class SendMixin(WindowParts):
             # while this thread saves (10-40 ms for a long answer) and updates the list.
             self.view.finish_answer(stream.turn_id, *notice_for(outcome.status, error))
         self._save_outcome(stream, outcome, error)
+        stream.release()  # saved: the page and the store have all of it
         if outcome.usage is not None:
             self._last_usage[conv_id] = outcome.usage
         if self._closing:

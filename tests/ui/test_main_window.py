@@ -364,6 +364,27 @@ def test_final_save_follows_shortly(make_window: Any, qtbot: Any, fake_server: A
     assert window._store.search("soon", 10)  # in the search index
 
 
+def test_finished_answers_are_released(make_window: Any, qtbot: Any, fake_server: Any) -> None:
+    """Once saved, an answer's stream (its text, reply and rendered blocks, its
+    threads) is deleted: the window does not carry every answer it ever showed."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from desktop.ui.answer import AnswerStream
+
+    fake_server.set_default("normal", answer="One of many answers.")
+    window = make_window()
+    for n in range(3):
+        send(qtbot, window, f"Question {n}")
+        wait_idle(qtbot, window)
+    # A failed answer ends too.
+    fake_server.set_default("cut")
+    send(qtbot, window, "Fails")
+    wait_idle(qtbot, window)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qtbot.waitUntil(lambda: not window.findChildren(AnswerStream), timeout=5000)
+    assert len(window._store.messages(window._current)) == 8  # all saved
+
+
 def test_find_in_conversation_highlights_and_steps(
     make_window: Any, qtbot: Any, fake_server: Any
 ) -> None:
