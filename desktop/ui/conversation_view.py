@@ -12,8 +12,8 @@ import json
 import logging
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QContextMenuEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
     QWebEnginePage,
@@ -23,7 +23,7 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlRequestInterceptor,
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from desktop.resources import resource
 from desktop.ui.render_thread import merge_patch
@@ -209,11 +209,25 @@ class ConversationView(QWebEngineView):
     version_requested = Signal(str, int)
     attachment_requested = Signal(str, int)
     link_opened = Signal(QUrl)
+    # The page loaded again (a renderer crash, a reload): it is empty, and the window
+    # draws the conversation anew. `ready` precedes it.
+    reloaded = Signal()
+
+    # What the context menu may offer: Qt's standard one also has Back, Forward,
+    # Reload (which emptied the conversation), Save page and View page source.
+    MENU_ACTIONS = (
+        QWebEnginePage.WebAction.Copy,
+        QWebEnginePage.WebAction.CopyLinkToClipboard,
+        QWebEnginePage.WebAction.CopyImageToClipboard,
+        QWebEnginePage.WebAction.SelectAll,
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ready = False
-        self._queue: list[list[Any]] = []  # calls made before the page was ready
+        # Calls made before the page was ready, each as JSON (encoded when made, so a
+        # bad argument fails where it is passed, not when the page comes up).
+        self._queue: list[str] = []
         # Back-pressure for streaming patches: at most one patch script is in the
         # page's queue; newer ones are merged into `_pending` until it is acknowledged.
         self._in_flight = False
@@ -246,6 +260,11 @@ class ConversationView(QWebEngineView):
         self._bridge.acknowledged.connect(self._patch_acknowledged)
         self._bridge.painted.connect(self.turns_painted)
         self._loads = 0
+        self._home = home
+        self._loaded_once = False
+        self._reloading = False
+        page.loadStarted.connect(self._on_load_started)
+        page.renderProcessTerminated.connect(self._on_renderer_gone)
         self.setPage(page)
         self.setAccessibleName("Conversation")
         self.setContextMenuPolicy(self.contextMenuPolicy())
@@ -259,10 +278,51 @@ class ConversationView(QWebEngineView):
 
     def _on_ready(self) -> None:
         self._ready = True
+        self._in_flight = False
         queued, self._queue = self._queue, []
         if queued:
-            self._bridge.calls.emit(json.dumps(queued), False)
+            self._bridge.calls.emit(f"[{','.join(queued)}]", False)
         self.ready.emit()
+        self._loaded_once = True
+        if self._reloading:
+            self._reloading = False
+            self.reloaded.emit()
+
+    def _on_load_started(self) -> None:
+        self._ready = False
+        self._in_flight = False  # the old document will not acknowledge
+        if self._loaded_once:
+            # A new document: what was sent to the old one is gone, and what is
+            # queued assumed it; the window draws everything again on `reloaded`.
+            self._reloading = True
+            self._queue.clear()
+            self._pending.clear()
+
+    def _on_renderer_gone(
+        self, status: QWebEnginePage.RenderProcessTerminationStatus, code: int
+    ) -> None:
+        if status == QWebEnginePage.RenderProcessTerminationStatus.NormalTerminationStatus:
+            return
+        log.warning(
+            "the conversation page's process ended (%s, %d): loading it again", status.name, code
+        )
+        QTimer.singleShot(0, self, lambda: self.load(self._home))
+
+    def context_menu(self) -> QMenu:
+        """Qt's menu for the last context-menu request, without navigation and saving."""
+        menu = self.createStandardContextMenu()
+        keep = {self.pageAction(action) for action in self.MENU_ACTIONS}
+        for action in menu.actions():
+            if action.isSeparator() or action not in keep:
+                menu.removeAction(action)
+        if not menu.actions():
+            menu.addAction(self.pageAction(QWebEnginePage.WebAction.SelectAll))
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.context_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(event.globalPos())
 
     def call(self, function: str, *args: Any) -> None:
         """Runs `parley.<function>(args…)` in the page; the arguments go as JSON."""
@@ -271,10 +331,11 @@ class ConversationView(QWebEngineView):
         self._send([[function, list(args)]], ack=False)
 
     def _send(self, calls: list[list[Any]], ack: bool) -> None:
+        encoded = [json.dumps(call) for call in calls]
         if self._ready:
-            self._bridge.calls.emit(json.dumps(calls), ack)
+            self._bridge.calls.emit(f"[{','.join(encoded)}]", ack)
             return
-        self._queue.extend(calls)
+        self._queue.extend(encoded)
         if ack:  # nothing to wait for: the queue goes in one message once ready
             self._patch_acknowledged()
 

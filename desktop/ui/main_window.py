@@ -168,6 +168,7 @@ class MainWindow(DisplayMixin, SendMixin, PanelMixin, QMainWindow):
         self.composer.edit_last_requested.connect(self.edit_last_question)
         self.first_painted.connect(self._show_empty_hint)
         self.view.turns_painted.connect(self._turns_painted)
+        self.view.reloaded.connect(self._page_reloaded)
         self.find_bar.search.connect(self._find)
         self.find_bar.closed.connect(self._find_closed)
 
@@ -279,6 +280,17 @@ class MainWindow(DisplayMixin, SendMixin, PanelMixin, QMainWindow):
         height = min(820, int(screen.height() * 0.85))
         self.resize(width, height)
         self.move(screen.center().x() - width // 2, screen.center().y() - height // 2)
+
+    def _page_reloaded(self) -> None:
+        """The page lost everything (its process ended, or it was reloaded): draw the
+        appearance and the conversation again, an answer in flight included, keeping
+        what is in the composer."""
+        log.info("the conversation page loaded again: drawing the conversation anew")
+        typed = self.composer.text()
+        self.apply_appearance(self._theme, self._font_px)
+        self._show_empty_hint()
+        self._show_conversation(self._current)
+        self.composer.set_text(typed)
 
     def _show_empty_hint(self) -> None:
         # After the first frame, not before: the hint may look the token up in the keyring.

@@ -3,7 +3,9 @@ the fake server, real SQLite."""
 
 from __future__ import annotations
 
+import gc
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -373,16 +375,93 @@ def test_finished_answers_are_released(make_window: Any, qtbot: Any, fake_server
 
     fake_server.set_default("normal", answer="One of many answers.")
     window = make_window()
-    for n in range(3):
+    streams = []
+    for n in range(4):
+        if n == 3:
+            fake_server.set_default("cut")  # a failed answer ends too
         send(qtbot, window, f"Question {n}")
+        streams.append(weakref.ref(window._streams[window._current]))
         wait_idle(qtbot, window)
-    # A failed answer ends too.
-    fake_server.set_default("cut")
-    send(qtbot, window, "Fails")
-    wait_idle(qtbot, window)
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    qtbot.waitUntil(lambda: not window.findChildren(AnswerStream), timeout=5000)
+
+    def gone() -> bool:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        gc.collect()
+        return not window.findChildren(AnswerStream) and all(s() is None for s in streams)
+
+    qtbot.waitUntil(gone, timeout=5000)
     assert len(window._store.messages(window._current)) == 8  # all saved
+
+
+def test_context_menu_offers_no_navigation(make_window: Any, qtbot: Any) -> None:
+    """Qt's standard menu offers Back, Forward, Reload (which emptied the
+    conversation), Save page and View page source; ours only copies and selects."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    window = make_window()
+    view = window.view
+    target = view.focusProxy() or view
+    QTest.mouseClick(target, Qt.MouseButton.RightButton, pos=QPoint(60, 40))
+
+    def menu() -> QMenu | None:
+        shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMenu)]
+        return next((m for m in shown if m.isVisible()), None)
+
+    qtbot.waitUntil(lambda: menu() is not None, timeout=5000)
+    opened = menu()
+    assert opened is not None
+    labels = [a.text().replace("&", "") for a in opened.actions() if not a.isSeparator()]
+    opened.close()
+    assert labels, "an empty menu"
+    for unwanted in ("Back", "Forward", "Reload", "Save page", "View page source"):
+        assert unwanted not in labels, labels
+
+
+def test_page_reloaded_mid_answer_draws_everything_again(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    """A reload (or a renderer crash) empties the page: the window draws the
+    conversation again, the answer in flight keeps streaming into it, and the
+    patches do not wait forever for an acknowledgement the old page never sends."""
+    words = " ".join(f"w{n}" for n in range(1500))
+    fake_server.set_default("normal", answer=words, delta_size=20, delta_rate=200)
+    window = make_window()
+    send(qtbot, window, "Talk for a while")
+    qtbot.waitUntil(lambda: "w10 " in answer_text(qtbot, window), timeout=10000)
+    window.composer.set_text("half-typed")
+    with qtbot.waitSignal(window.view.reloaded, timeout=10000):
+        window.view.reload()
+    wait_idle(qtbot, window, timeout=20000)
+    qtbot.waitUntil(lambda: "w1499" in answer_text(qtbot, window), timeout=5000)
+    text = answer_text(qtbot, window)
+    assert "Talk for a while" in run_js(qtbot, window.view, "document.body.textContent")
+    assert text.count("w1499") == 1
+    assert run_js(qtbot, window.view, "document.body.className") in {"light", "dark"}
+    assert window.composer.text() == "half-typed"
+
+
+def test_renderer_crash_reloads_the_conversation(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    import os
+    import signal
+
+    fake_server.set_default("normal", answer="Still here after the crash.")
+    window = make_window()
+    send(qtbot, window, "Before the crash")
+    wait_idle(qtbot, window)
+    pid = window.view.page().renderProcessPid()
+    assert pid > 0
+    with qtbot.waitSignal(window.view.reloaded, timeout=15000):
+        os.kill(pid, signal.SIGKILL)
+    qtbot.waitUntil(
+        lambda: "Still here after the crash." in answer_text(qtbot, window), timeout=5000
+    )
+    fake_server.set_default("normal", answer="And answering again.")
+    send(qtbot, window, "After")
+    wait_idle(qtbot, window)
+    assert "And answering again." in answer_text(qtbot, window)
 
 
 def test_find_in_conversation_highlights_and_steps(
