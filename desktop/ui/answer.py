@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QObject, Signal
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
 from desktop.api.events import Reply, Usage
 from desktop.ui.render_thread import RenderThread
@@ -20,6 +20,8 @@ from desktop.workers import Failure, WorkerHandle, start_response
 # it (issue #6). The save is cheap whatever the length: the search index takes an
 # answer only once it is final (see store migration v5).
 SAVE_EVERY_MS = 1000
+# How often `release` looks again while a thread of a finished answer is still ending.
+RELEASE_POLL_MS = 50
 
 
 @dataclass(frozen=True)
@@ -123,15 +125,15 @@ class AnswerStream(QObject):
         return self._render.wait(timeout_ms) and joined
 
     def release(self) -> None:
-        """Deletes this finished answer once its request thread has ended (`done`
-        already waited for the render thread). The window is its parent: kept, every
-        answer's text, reply and rendered blocks stayed in memory (~0.4 MB per 50 KB
-        answer) for as long as the window was open."""
-        thread = self._handle.thread
-        if thread.isRunning():
-            thread.finished.connect(self.deleteLater)
-        else:
-            self.deleteLater()
+        """Deletes this finished answer once its request and render threads have
+        ended (usually at once: `done` waits for both to be nearly done; a thread
+        deleted while it runs would abort the app). The window is its parent: kept,
+        every answer's text, reply and rendered blocks stayed in memory (~0.4 MB per
+        50 KB answer) for as long as the window was open."""
+        if self._handle.thread.isRunning() or self._render.isRunning():
+            QTimer.singleShot(RELEASE_POLL_MS, self, self.release)
+            return
+        self.deleteLater()
 
     @property
     def text(self) -> str:

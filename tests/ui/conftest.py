@@ -23,13 +23,15 @@ os.environ.setdefault("QT_QUICK_BACKEND", "software")  # as `parley` does (deskt
 # gc() in the page, as `parley` gives it (desktop/gui.py), and exact JS heap figures
 # for the tests that look for leaks.
 if "--enable-precise-memory-info" not in os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", ""):
-    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(
-        [os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", ""), "--js-flags=--expose-gc"]
-        + ["--enable-precise-memory-info"]
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (
+        os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "") + " --enable-precise-memory-info"
     ).strip()
+from desktop.gui import _chromium_quiet
 
-from PySide6 import QtWebEngineWidgets  # noqa: F401  (must precede QApplication)
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+_chromium_quiet()  # --expose-gc merged into any --js-flags, as `parley` does
+
+from PySide6 import QtWebEngineWidgets  # noqa: E402, F401  (must precede QApplication)
+from PySide6.QtCore import QCoreApplication, QEvent, Qt  # noqa: E402
 
 QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
