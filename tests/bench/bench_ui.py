@@ -599,7 +599,13 @@ def answer_once(window: Any, marks: dict[str, float], probe: Probe | None, keys:
         raise RuntimeError("the final paint was never reported")
     _tag, blocks, sentinel, streaming, below = painted["info"].split(":")
     if sentinel != "true" or streaming != "false":
-        raise RuntimeError(f"final DOM wrong: {painted['info']}")
+        # What Python had, to tell a lost patch from a late report.
+        last_python = stream.blocks[-1] if stream.blocks else ""
+        raise RuntimeError(
+            f"final DOM wrong: {painted['info']} (tag:blocks:words:streaming:px); Python "
+            f"had {len(stream.blocks)} blocks, the last with the final words: "
+            f"{SENTINEL.split()[-1] in last_python}"
+        )
     # The worker's stamp waits for the GIL, so it can land after the GUI saw the event.
     wf = min(marks["worker_finished"], marks["gui_finished_enter"])
     return {
