@@ -228,7 +228,7 @@ class ConversationView(QWebEngineView):
         # Calls made before the page was ready, each as JSON (encoded when made, so a
         # bad argument fails where it is passed, not when the page comes up).
         self._queue: list[str] = []
-        # Back-pressure for streaming patches: at most one patch script is in the
+        # Back-pressure for streaming patches: at most one patch message is in the
         # page's queue; newer ones are merged into `_pending` until it is acknowledged.
         self._in_flight = False
         self._pending: dict[tuple[str, str], tuple[int, list[str]]] = {}
@@ -260,14 +260,11 @@ class ConversationView(QWebEngineView):
         self._bridge.acknowledged.connect(self._patch_acknowledged)
         self._bridge.painted.connect(self.turns_painted)
         self._loads = 0
-        self._home = home
         self._loaded_once = False
-        self._reloading = False
         page.loadStarted.connect(self._on_load_started)
         page.renderProcessTerminated.connect(self._on_renderer_gone)
         self.setPage(page)
         self.setAccessibleName("Conversation")
-        self.setContextMenuPolicy(self.contextMenuPolicy())
         page.setBackgroundColor(self.palette().window().color())
         self.load(home)
 
@@ -283,10 +280,9 @@ class ConversationView(QWebEngineView):
         if queued:
             self._bridge.calls.emit(f"[{','.join(queued)}]", False)
         self.ready.emit()
-        self._loaded_once = True
-        if self._reloading:
-            self._reloading = False
+        if self._loaded_once:
             self.reloaded.emit()
+        self._loaded_once = True
 
     def _on_load_started(self) -> None:
         self._ready = False
@@ -294,7 +290,6 @@ class ConversationView(QWebEngineView):
         if self._loaded_once:
             # A new document: what was sent to the old one is gone, and what is
             # queued assumed it; the window draws everything again on `reloaded`.
-            self._reloading = True
             self._queue.clear()
             self._pending.clear()
 
@@ -306,7 +301,7 @@ class ConversationView(QWebEngineView):
         log.warning(
             "the conversation page's process ended (%s, %d): loading it again", status.name, code
         )
-        QTimer.singleShot(0, self, lambda: self.load(self._home))
+        QTimer.singleShot(0, self, self.reload)
 
     def context_menu(self) -> QMenu:
         """Qt's menu for the last context-menu request, without navigation and saving."""
