@@ -43,9 +43,15 @@ def _env(isolated_dirs: dict[str, Path], base_url: str) -> dict[str, str]:
 
 
 def _xdotool(*args: str, timeout: float = 30) -> str:
-    done = subprocess.run(
-        ["xdotool", *args], capture_output=True, text=True, timeout=timeout, check=True
-    )
+    deadline = time.monotonic() + timeout
+    while True:
+        done = subprocess.run(["xdotool", *args], capture_output=True, text=True, timeout=timeout)
+        # `search` fails (exit 1) when a window it is looking at goes away meanwhile
+        # (an X BadWindow error while the app maps its windows): look again.
+        if done.returncode == 0 or args[0] != "search" or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    done.check_returncode()
     return done.stdout.strip()
 
 
