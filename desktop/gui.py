@@ -51,22 +51,46 @@ def _route_qt_messages_to_log() -> None:
         QtMsgType.QtFatalMsg: logging.CRITICAL,
     }
     qt_log = logging.getLogger("qt")
+    expected = NO_OPENGL_MESSAGES if os.environ.get("QT_XCB_GL_INTEGRATION") == "none" else ()
 
     def handler(kind: QtMsgType, _context: object, message: str) -> None:
-        qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
+        level = levels.get(kind, logging.WARNING)
+        if level < logging.CRITICAL and message.startswith(expected):
+            level = logging.DEBUG
+        qt_log.log(level, "%s", message)
 
     qInstallMessageHandler(handler)
 
 
+# What Qt reports at every start when OpenGL is off (see rendering_defaults): QtWebEngine
+# still asks an OpenGL QRhi which GPU there is, that probe fails as intended, and
+# Chromium then has no GPU details.
+NO_OPENGL_MESSAGES = (
+    "QXcbIntegration: Cannot create platform OpenGL context",
+    "QXcbIntegration: Cannot create platform offscreen surface",
+    "QRhiGles2: Failed to create",
+    "Failed to create RHI for backend: OpenGL",
+    "GPUInfo not initialized",
+)
+
+
 def rendering_defaults() -> None:
-    """Qt Quick's software renderer for the web view unless the person chose one.
+    """Qt Quick's software renderer for the web view unless the person chose one,
+    and then no OpenGL at all on X11.
 
     Measured on a 2-core machine without a GPU (Mesa llvmpipe): with OpenGL the GUI
     thread was busy 100 % compositing a streaming answer (event-loop p99 89 ms);
     with the software renderer it idles (p99 6 ms) and the app uses half the CPU.
     A chat transcript gains nothing from GPU compositing.
+
+    With the software renderer nothing draws through OpenGL, yet Qt still loaded the
+    GL driver at start (Mesa with LLVM here) for QtWebEngine's GPU probe and a shared
+    context: ~0.2 s of a 0.85 s start and ~38 MB. `QT_XCB_GL_INTEGRATION=none` skips
+    that; streaming costs the same CPU either way (tests/bench/bench_ui.py).
     """
     os.environ.setdefault("QT_QUICK_BACKEND", "software")
+    if os.environ["QT_QUICK_BACKEND"] == "software":
+        os.environ.setdefault("QT_XCB_GL_INTEGRATION", "none")
 
 
 def _chromium_quiet() -> None:
