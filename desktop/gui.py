@@ -51,7 +51,7 @@ def _route_qt_messages_to_log() -> None:
         QtMsgType.QtFatalMsg: logging.CRITICAL,
     }
     qt_log = logging.getLogger("qt")
-    expected = NO_OPENGL_MESSAGES if os.environ.get("QT_XCB_GL_INTEGRATION") == "none" else ()
+    expected = expected_qt_messages()
 
     def handler(kind: QtMsgType, _context: object, message: str) -> None:
         level = levels.get(kind, logging.WARNING)
@@ -74,7 +74,20 @@ NO_OPENGL_MESSAGES = (
 )
 
 
-def rendering_defaults() -> None:
+def opengl_off() -> bool:
+    """Whether Qt runs without OpenGL because Parley draws in software."""
+    return (
+        os.environ.get("QT_QUICK_BACKEND") == "software"
+        and os.environ.get("QT_XCB_GL_INTEGRATION") == "none"
+    )
+
+
+def expected_qt_messages() -> tuple[str, ...]:
+    """Prefixes of Qt messages that are expected in this configuration, not news."""
+    return NO_OPENGL_MESSAGES if opengl_off() else ()
+
+
+def rendering_defaults() -> list[str]:
     """Qt Quick's software renderer for the web view unless the person chose one,
     and then no OpenGL at all on X11.
 
@@ -87,10 +100,25 @@ def rendering_defaults() -> None:
     GL driver at start (Mesa with LLVM here) for QtWebEngine's GPU probe and a shared
     context: ~0.2 s of a 0.85 s start and ~38 MB. `QT_XCB_GL_INTEGRATION=none` skips
     that; streaming costs the same CPU either way (tests/bench/bench_ui.py).
+
+    Returns the names of the variables it set, for `restore_environment`.
     """
-    os.environ.setdefault("QT_QUICK_BACKEND", "software")
-    if os.environ["QT_QUICK_BACKEND"] == "software":
-        os.environ.setdefault("QT_XCB_GL_INTEGRATION", "none")
+    chosen: list[str] = []
+    if "QT_QUICK_BACKEND" not in os.environ:
+        os.environ["QT_QUICK_BACKEND"] = "software"
+        chosen.append("QT_QUICK_BACKEND")
+    if os.environ["QT_QUICK_BACKEND"] == "software" and "QT_XCB_GL_INTEGRATION" not in os.environ:
+        os.environ["QT_XCB_GL_INTEGRATION"] = "none"
+        chosen.append("QT_XCB_GL_INTEGRATION")
+    return chosen
+
+
+def restore_environment(names: list[str]) -> None:
+    """Takes back what `rendering_defaults` set, once Qt has read it (its renderer and
+    OpenGL choices are made once per process, by the first paint), so that programs
+    Parley starts later, such as a browser opened for a link, do not inherit them."""
+    for name in names:
+        os.environ.pop(name, None)
 
 
 def _chromium_quiet() -> None:
@@ -226,29 +254,44 @@ def _report_ready_on(window: MainWindow) -> None:
     window.first_painted.connect(lambda: report("painted"))
 
 
-def _collect_garbage_after_start(window: MainWindow, fallback_ms: int = 5000) -> None:
-    """Python's cyclic collector is off during start-up, which creates ~30,000
-    objects and hardly any garbage (~60 collections, ~20 ms here). Once the first
-    conversation is painted (or after a few seconds, should that never happen) it is
-    on again, and what start-up made is frozen out of its way for good."""
+def _after_start(window: MainWindow, chosen: list[str], fallback_ms: int = 5000) -> None:
+    """Once the first conversation is painted (or after a few seconds, should that
+    never happen): Python's cyclic collector, off during start-up, is on again, and
+    the environment variables Parley set for Qt are taken back.
+
+    Start-up creates ~30,000 objects and hardly any garbage, yet the collector ran
+    ~60 times over them (~20 ms here); what start-up made is frozen out of its way."""
     import gc
 
     from PySide6.QtCore import Qt, QTimer
 
+    done = False
+
     def resume() -> None:
-        if not gc.isenabled():
-            gc.freeze()
-            gc.enable()
+        nonlocal done
+        if done:
+            return
+        done = True
+        gc.freeze()
+        gc.enable()
+        restore_environment(chosen)
 
     window.first_painted.connect(resume, Qt.ConnectionType.SingleShotConnection)
-    QTimer.singleShot(fallback_ms, resume)
+    QTimer.singleShot(fallback_ms, window, resume)
 
 
 def run_gui(args: list[str]) -> int:
     import gc
 
-    gc.disable()  # until the first paint: see _collect_garbage_after_start
-    rendering_defaults()
+    gc.disable()  # until the first paint, see _after_start
+    try:
+        return _run_gui(args)
+    finally:
+        gc.enable()  # had start-up ended early
+
+
+def _run_gui(args: list[str]) -> int:
+    chosen = rendering_defaults()
     _chromium_flags()
     _chromium_quiet()
     from desktop.logs import setup_logging
@@ -303,7 +346,7 @@ def run_gui(args: list[str]) -> int:
         return 1
     window = create_main_window(store, settings, secrets, os.environ)
     _windows.append(window)
-    _collect_garbage_after_start(window)
+    _after_start(window, chosen)
     _warm_up_after_first_paint(window, secrets, os.environ)
     if os.environ.get("PARLEY_REPORT_READY") == "1":
         _report_ready_on(window)

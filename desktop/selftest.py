@@ -117,6 +117,23 @@ def _headless_if_needed() -> str:
     return ""
 
 
+def _pass_on_unexpected_qt_messages() -> None:
+    """Qt's messages go to stderr as usual, except those this configuration expects
+    (the failed OpenGL probes when Parley draws in software), which are not news."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    from desktop.gui import expected_qt_messages
+
+    expected = expected_qt_messages()
+
+    def handler(kind: QtMsgType, _context: object, message: str) -> None:
+        if kind != QtMsgType.QtFatalMsg and message.startswith(expected):
+            return
+        print(message, file=sys.stderr, flush=True)
+
+    qInstallMessageHandler(handler)
+
+
 def _check_view(report: Report, timeout_s: float) -> None:
     """Renders SAMPLE through the real ConversationView and inspects the DOM."""
     from desktop.gui import _chromium_flags, rendering_defaults
@@ -125,6 +142,7 @@ def _check_view(report: Report, timeout_s: float) -> None:
     rendering_defaults()
     _chromium_flags()
     guard_refcount_bugs()
+    _pass_on_unexpected_qt_messages()
     # QtWebEngineWidgets must be imported before the QApplication exists.
     from PySide6 import QtWebEngineWidgets  # noqa: F401
     from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, qVersion

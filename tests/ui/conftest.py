@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,9 +25,8 @@ if "--enable-precise-memory-info" not in os.environ.get("QTWEBENGINE_CHROMIUM_FL
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (
         os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "") + " --enable-precise-memory-info"
     ).strip()
-from desktop.gui import NO_OPENGL_MESSAGES, _chromium_quiet, rendering_defaults
+from desktop.gui import _chromium_quiet
 
-rendering_defaults()  # software Qt Quick, no OpenGL: as `parley` runs
 _chromium_quiet()  # --expose-gc merged into any --js-flags, as `parley` does
 
 from PySide6 import QtWebEngineWidgets  # noqa: E402, F401  (must precede QApplication)
@@ -37,14 +35,6 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt  # noqa: E402
 QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 TOKEN = "test-token-5f1c9a7e-never-shown"
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Qt's failed OpenGL probes are expected without OpenGL (`parley` logs them at
-    debug level); any other Qt warning still fails the test that caused it."""
-    if os.environ.get("QT_XCB_GL_INTEGRATION") == "none":
-        for message in NO_OPENGL_MESSAGES:
-            config.addinivalue_line("qt_log_ignore", re.escape(message))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,20 +1,25 @@
-"""Start-up details of `run_gui` that the window tests do not go through."""
+"""What `run_gui` does once the first conversation is painted (the window tests
+build the window without going through run_gui)."""
 
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from desktop.gui import _collect_garbage_after_start
+from desktop.gui import _after_start
 
 pytestmark = pytest.mark.gui
 
+VARIABLE = "PARLEY_TEST_SET_FOR_QT"
+
 
 @pytest.fixture
-def collector_off() -> Iterator[None]:
+def collector_off(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv(VARIABLE, "1")
     gc.disable()
     try:
         yield
@@ -23,21 +28,26 @@ def collector_off() -> Iterator[None]:
         gc.enable()
 
 
-def test_collector_resumes_at_the_first_paint(
+def test_first_paint_resumes_the_collector_and_restores_the_environment(
     qtbot: Any, make_window: Any, collector_off: None
 ) -> None:
     window = make_window()
-    _collect_garbage_after_start(window)
+    frozen = gc.get_freeze_count()
+    _after_start(window, [VARIABLE])
     assert not gc.isenabled()
+    assert os.environ.get(VARIABLE) == "1"
     window.first_painted.emit()
     assert gc.isenabled()
-    assert gc.get_freeze_count() > 1000  # start-up's objects are out of its way
+    assert gc.get_freeze_count() > frozen  # start-up's objects are out of its way
+    assert VARIABLE not in os.environ
 
 
-def test_collector_resumes_even_without_a_paint(
+def test_without_a_paint_the_collector_resumes_after_a_while(
     qtbot: Any, make_window: Any, collector_off: None
 ) -> None:
     window = make_window()
-    _collect_garbage_after_start(window, fallback_ms=200)
+    qtbot.waitUntil(lambda: window._painted_once, timeout=5000)  # no second paint signal
+    _after_start(window, [VARIABLE], fallback_ms=200)
     assert not gc.isenabled()
     qtbot.waitUntil(gc.isenabled, timeout=3000)
+    assert VARIABLE not in os.environ
