@@ -63,6 +63,7 @@ class _Bridge(QObject):
     switch_version = Signal(str, int)
     open_attachment = Signal(str, int)
     painted = Signal(int)
+    find_result = Signal(int, int, int)
 
     @Slot()
     def pageReady(self) -> None:
@@ -95,6 +96,10 @@ class _Bridge(QObject):
     @Slot(str, int)
     def openAttachment(self, turn_id: str, index: int) -> None:
         self.open_attachment.emit(turn_id, index)
+
+    @Slot(int, int, int)
+    def found(self, request: int, current: int, total: int) -> None:
+        self.find_result.emit(request, current, total)
 
 
 class _Page(QWebEnginePage):
@@ -259,6 +264,9 @@ class ConversationView(QWebEngineView):
         self._bridge.ready.connect(self._on_ready)
         self._bridge.acknowledged.connect(self._patch_acknowledged)
         self._bridge.painted.connect(self.turns_painted)
+        self._bridge.find_result.connect(self._found)
+        self._find_requests = 0
+        self._find_waiting: tuple[int, Any] | None = None
         self._loads = 0
         self._loaded_once = False
         page.loadStarted.connect(self._on_load_started)
@@ -470,10 +478,18 @@ class ConversationView(QWebEngineView):
 
     def find(self, text: str, step: int, callback: Any) -> None:
         """Highlights `text`; step 0 = new search, ±1 = next/previous match.
-        `callback([current, total])` gets the match position."""
-        # Arrays do not survive runJavaScript's conversion: pass JSON text.
-        script = f"JSON.stringify(parley.find({json.dumps(text)}, {int(step)}))"
-        self.page().runJavaScript(script, 0, lambda raw: callback(json.loads(raw) if raw else None))
+        `callback([current, total])` gets the match position; only the latest
+        search's (typing a word asks once per key)."""
+        self._find_requests += 1
+        self._find_waiting = (self._find_requests, callback)
+        self.call("findFor", text, int(step), self._find_requests)
+
+    def _found(self, request: int, current: int, total: int) -> None:
+        waiting = self._find_waiting
+        if waiting is None or waiting[0] != request:
+            return  # an earlier search's answer
+        self._find_waiting = None
+        waiting[1]([current, total])
 
     def clear_find(self) -> None:
         self.call("clearFind")

@@ -464,6 +464,19 @@ def test_renderer_crash_reloads_the_conversation(
     assert "And answering again." in answer_text(qtbot, window)
 
 
+def test_only_the_latest_find_reports(make_window: Any, qtbot: Any, fake_server: Any) -> None:
+    fake_server.set_default("normal", answer="alpha beta alpha gamma")
+    window = make_window()
+    send(qtbot, window, "Say alpha")
+    wait_idle(qtbot, window)
+    results: list[tuple[str, object]] = []
+    window.view.find("a", 0, lambda found: results.append(("a", found)))
+    window.view.find("alpha", 0, lambda found: results.append(("alpha", found)))
+    qtbot.waitUntil(lambda: bool(results), timeout=5000)
+    qtbot.wait(200)
+    assert results == [("alpha", [1, 3])]  # the question has one too
+
+
 def test_find_in_conversation_highlights_and_steps(
     make_window: Any, qtbot: Any, fake_server: Any
 ) -> None:
@@ -471,6 +484,10 @@ def test_find_in_conversation_highlights_and_steps(
     window = make_window()
     send(qtbot, window, "Say alpha")
     wait_idle(qtbot, window)
+    page = window.view.page()
+    scripts: list[str] = []
+    run_script = page.runJavaScript
+    page.runJavaScript = lambda script, *rest: (scripts.append(script), run_script(script, *rest))
     qtbot.keyClick(window.composer.editor, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.find_bar.isVisible()
     qtbot.keyClicks(window.find_bar.edit, "alpha")
@@ -478,6 +495,8 @@ def test_find_in_conversation_highlights_and_steps(
     assert run_js(qtbot, window.view, "document.querySelectorAll('mark.find').length") == 4
     qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_F3)
     qtbot.waitUntil(lambda: window.find_bar.count.text() == "2 of 4", timeout=5000)
+    # Each query asked as a message, not a script (V8 would keep every one).
+    assert not [script for script in scripts if "parley.find" in script]
     qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_Escape)
     assert not window.find_bar.isVisible()
     qtbot.waitUntil(
