@@ -95,7 +95,11 @@ class AnswerStream(QObject):
         self._outcome: AnswerOutcome | None = None
         self._clock = QElapsedTimer()
         self._last_save = QElapsedTimer()
-        self._render = RenderThread()
+        # A child, so that Qt deletes it with this answer, on the GUI thread (see
+        # `release`). Owned by Python it would go whenever the wrapper does: the
+        # answer is in reference cycles, freed by the cyclic collector on whatever
+        # thread it runs, and a QThread deleted off its own thread can crash the app.
+        self._render = RenderThread(self)
         self._render.patch.connect(self._on_patch)
         self._render.rendered.connect(self._on_rendered)
         self._handle: WorkerHandle = start_response(base_url, token, body, self)

@@ -16,7 +16,7 @@ import threading
 import time
 from typing import Any
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 
 MIN_GAP_S = 0.05
 # Past LONG_CHARS of answer, at most LONG_GAP_S between passes. Every patch makes
@@ -47,8 +47,8 @@ class RenderThread(QThread):
     patch = Signal(str, int, list)
     rendered = Signal()
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         if sys.getswitchinterval() > GIL_SWITCH_S:
             sys.setswitchinterval(GIL_SWITCH_S)
         self.setObjectName("parley-render")

@@ -392,6 +392,23 @@ def test_finished_answers_are_released(make_window: Any, qtbot: Any, fake_server
     assert len(window._store.messages(window._current)) == 8  # all saved
 
 
+def test_an_answers_threads_belong_to_it(make_window: Any, qtbot: Any, fake_server: Any) -> None:
+    """The stream's Python object is freed by the cyclic collector, on whichever
+    thread that runs: a thread object it owned in Python would be deleted there, off
+    the GUI thread, which can crash the app. Qt owns them and deletes them with the
+    answer, on the GUI thread, once they have ended (`AnswerStream.release`)."""
+    from shiboken6 import Shiboken
+
+    fake_server.set_default("normal", answer="An answer.")
+    window = make_window()
+    send(qtbot, window, "Question")
+    stream = window._streams[window._current]
+    for thread in (stream._render, stream._handle.thread):
+        assert thread.parent() is not None
+        assert not Shiboken.ownedByPython(thread)
+    wait_idle(qtbot, window)
+
+
 def test_context_menu_offers_no_navigation(make_window: Any, qtbot: Any) -> None:
     """Qt's standard menu offers Back, Forward, Reload (which emptied the
     conversation), Save page and View page source; ours only copies and selects."""
