@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QLabel, QWidget
 
 from tests.ui.conftest import run_js
-from tests.ui.test_main_window import send, wait_idle
+from tests.ui.test_main_window import ask
 
 pytestmark = pytest.mark.gui
 
@@ -155,8 +155,7 @@ def test_tab_passes_through_the_page_and_out(
 ) -> None:
     fake_server.set_default("normal", answer=ANSWER)
     window = make_window()
-    send(qtbot, window, "Where are the docs?")
-    wait_idle(qtbot, window)
+    ask(qtbot, window, "Where are the docs?")
     stops = tab_round(qtbot, window, backward)
     page_stops = [stop for stop in stops if stop.startswith("page: ")]
     assert any("the docs" in stop for stop in page_stops), stops

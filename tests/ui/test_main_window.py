@@ -43,6 +43,12 @@ def send(qtbot: Any, window: Any, text: str) -> None:
     qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
 
 
+def ask(qtbot: Any, window: Any, text: str) -> None:
+    """Sends `text` as a person would and waits until the answer has ended."""
+    send(qtbot, window, text)
+    wait_idle(qtbot, window)
+
+
 def test_starts_with_focus_in_composer_and_title(make_window: Any, qtbot: Any) -> None:
     window = make_window()
     assert window.windowTitle().startswith("Parley")
@@ -55,8 +61,7 @@ def test_streamed_answer_is_rendered_with_math_and_code(
 ) -> None:
     fake_server.set_default("normal", answer=ANSWER, reasoning="Thinking about **trains**.")
     window = make_window()
-    send(qtbot, window, "When do the trains meet?")
-    wait_idle(qtbot, window)
+    ask(qtbot, window, "When do the trains meet?")
     counts = run_js(
         qtbot,
         window.view,
@@ -78,14 +83,12 @@ def test_usage_in_status_bar_matches_server(make_window: Any, qtbot: Any, fake_s
     usage = {"input": 1234, "cached": 200, "output": 5678, "reasoning": 4000}
     fake_server.set_default("normal", answer="Short answer.", usage=usage)
     window = make_window()
-    send(qtbot, window, "Hi")
-    wait_idle(qtbot, window)
+    ask(qtbot, window, "Hi")
     text = window.status.usage_label.text().replace("\u2009", "")
     assert text == "Last: in 1234 (cached 200) · out 5678 (reasoning 4000) · total 6912"
     assert window.status.state_label.text().startswith("Done in")
     assert window.status.total_label.text().replace("\u2009", "") == "Conversation: 6912 tokens"
-    send(qtbot, window, "Again")
-    wait_idle(qtbot, window)
+    ask(qtbot, window, "Again")
     assert window.status.total_label.text().replace("\u2009", "") == "Conversation: 13824 tokens"
     assert "cached" in window.status.usage_label.toolTip()
 
@@ -192,8 +195,7 @@ def test_incomplete_answer_keeps_text_and_says_cut_short(
 ) -> None:
     fake_server.set_default("incomplete", answer="Partial text here")
     window = make_window()
-    send(qtbot, window, "Long one")
-    wait_idle(qtbot, window)
+    ask(qtbot, window, "Long one")
     text = answer_text(qtbot, window)
     assert "Partial" in text
     assert "cut short" in text
@@ -267,8 +269,7 @@ def test_hostile_answer_runs_nothing(make_window: Any, qtbot: Any, fake_server: 
     QDesktopServices.setUrlHandler("https", catcher, "open")
     window = make_window()
     title = run_js(qtbot, window.view, "document.title")
-    send(qtbot, window, "Be evil")
-    wait_idle(qtbot, window)
+    ask(qtbot, window, "Be evil")
     run_js(
         qtbot,
         window.view,
@@ -296,8 +297,7 @@ def test_screenshots_light_and_dark(
     fake_server.set_default("normal", answer=ANSWER, reasoning="Considering the relative speed.")
     window = make_window()
     window.resize(1100, 760)
-    send(qtbot, window, "Two trains leave 300 km apart at 60 and 90 km/h. When do they meet?")
-    wait_idle(qtbot, window)
+    ask(qtbot, window, "Two trains leave 300 km apart at 60 and 90 km/h. When do they meet?")
     for theme in ("light", "dark"):
         window.apply_appearance(theme, 15)
         qtbot.wait(400)
@@ -358,8 +358,7 @@ def test_final_save_waits_for_the_last_frame_and_loses_nothing(
 def test_final_save_follows_shortly(make_window: Any, qtbot: Any, fake_server: Any) -> None:
     fake_server.set_default("normal", answer="Saved soon after.")
     window = make_window()
-    send(qtbot, window, "Say it")
-    wait_idle(qtbot, window)
+    ask(qtbot, window, "Say it")
     assert not window._finishing
     saved = window._store.messages(window._current)[-1]
     assert saved.status == "complete"
@@ -466,8 +465,7 @@ def test_renderer_crash_reloads_the_conversation(
 
     fake_server.set_default("normal", answer="Still here after the crash.")
     window = make_window()
-    send(qtbot, window, "Before the crash")
-    wait_idle(qtbot, window)
+    ask(qtbot, window, "Before the crash")
     pid = window.view.page().renderProcessPid()
     assert pid > 0
     with qtbot.waitSignal(window.view.reloaded, timeout=15000):
@@ -476,16 +474,14 @@ def test_renderer_crash_reloads_the_conversation(
         lambda: "Still here after the crash." in answer_text(qtbot, window), timeout=5000
     )
     fake_server.set_default("normal", answer="And answering again.")
-    send(qtbot, window, "After")
-    wait_idle(qtbot, window)
+    ask(qtbot, window, "After")
     assert "And answering again." in answer_text(qtbot, window)
 
 
 def test_only_the_latest_find_reports(make_window: Any, qtbot: Any, fake_server: Any) -> None:
     fake_server.set_default("normal", answer="alpha beta alpha gamma")
     window = make_window()
-    send(qtbot, window, "Say alpha")
-    wait_idle(qtbot, window)
+    ask(qtbot, window, "Say alpha")
     results: list[tuple[str, object]] = []
     window.view.find("a", 0, lambda found: results.append(("a", found)))
     window.view.find("alpha", 0, lambda found: results.append(("alpha", found)))
@@ -499,8 +495,7 @@ def test_find_in_conversation_highlights_and_steps(
 ) -> None:
     fake_server.set_default("normal", answer="alpha beta alpha gamma alpha")
     window = make_window()
-    send(qtbot, window, "Say alpha")
-    wait_idle(qtbot, window)
+    ask(qtbot, window, "Say alpha")
     page = window.view.page()
     scripts: list[str] = []
     run_script = page.runJavaScript
@@ -527,11 +522,9 @@ def test_token_is_in_no_file_after_a_session(
 ) -> None:
     fake_server.set_default("normal", answer="Nothing secret here.")
     window = make_window()
-    send(qtbot, window, "Hello")
-    wait_idle(qtbot, window)
+    ask(qtbot, window, "Hello")
     fake_server.set_default("http_401")
-    send(qtbot, window, "Again")
-    wait_idle(qtbot, window)
+    ask(qtbot, window, "Again")
     window.close()
     needle = TOKEN.encode()
     files = [p for d in isolated_dirs.values() for p in d.rglob("*") if p.is_file()]
@@ -544,8 +537,7 @@ def test_regenerate_keeps_versions_and_switcher_moves_between_them(
 ) -> None:
     fake_server.set_default("normal", answer="First answer.")
     window = make_window()
-    send(qtbot, window, "Question")
-    wait_idle(qtbot, window)
+    ask(qtbot, window, "Question")
     fake_server.set_default("normal", answer="Second answer.")
     window.actions_by_id["regenerate"].trigger()
     wait_idle(qtbot, window)
@@ -572,8 +564,7 @@ def test_up_in_empty_composer_edits_last_question(
 ) -> None:
     fake_server.set_default("normal", answer="About cats.")
     window = make_window()
-    send(qtbot, window, "Tell me about cats")
-    wait_idle(qtbot, window)
+    ask(qtbot, window, "Tell me about cats")
     editor = window.composer.editor
     editor.setFocus()
     qtbot.keyClick(editor, Qt.Key.Key_Up)
@@ -599,8 +590,7 @@ def test_copy_buttons_copy_code_and_markdown_source(
 
     fake_server.set_default("normal", answer=ANSWER)
     window = make_window()
-    send(qtbot, window, "Copy test")
-    wait_idle(qtbot, window)
+    ask(qtbot, window, "Copy test")
     clipboard = QGuiApplication.clipboard()
     run_js(qtbot, window.view, "(document.querySelector('.code-copy').click(), true)")
     qtbot.waitUntil(lambda: clipboard.text() == "print('hello')", timeout=5000)
@@ -637,8 +627,7 @@ def test_switching_conversation_while_streaming_finishes_in_its_own(
 ) -> None:
     fake_server.set_default("normal", answer="First conversation answer.")
     window = make_window()
-    send(qtbot, window, "One")
-    wait_idle(qtbot, window)
+    ask(qtbot, window, "One")
     first = window._current
     fake_server.set_default("normal", answer="slow " * 300, delta_size=10, delta_rate=100)
     window.new_conversation()

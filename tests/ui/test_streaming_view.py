@@ -14,9 +14,9 @@ import time
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
 
 from tests.ui.conftest import run_js
+from tests.ui.test_main_window import send
 
 pytestmark = pytest.mark.gui
 
@@ -31,12 +31,6 @@ ANSWER = (
 )
 
 BLOCKS_JS = "Array.from(document.querySelectorAll('.turn.assistant .answer .b'))"
-
-
-def send(qtbot: Any, window: Any, text: str) -> None:
-    window.composer.editor.setFocus()
-    window.composer.set_text(text)
-    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
 
 
 def test_streamed_dom_equals_one_shot_rendering_and_caret_is_gone(
