@@ -134,10 +134,15 @@ class AnswerStream(QObject):
         deleted while it runs would abort the app). The window is its parent: kept,
         every answer's text, reply and rendered blocks stayed in memory (~0.4 MB per
         50 KB answer) for as long as the window was open."""
-        if self._handle.thread.isRunning() or self._render.isRunning():
+        threads = (self._handle.thread, self._render)
+        if not all(thread.isFinished() for thread in threads):
             QTimer.singleShot(RELEASE_POLL_MS, self, self.release)
             return
-        self.deleteLater()
+        # `isFinished` turns true inside the thread's last steps, before its native
+        # thread has exited: wait for that, then delete one poll later, not at once.
+        for thread in threads:
+            thread.wait()
+        QTimer.singleShot(RELEASE_POLL_MS, self, self.deleteLater)
 
     @property
     def text(self) -> str:
