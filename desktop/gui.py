@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from desktop import APP_ID, APP_NAME, __version__
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from desktop.config.settings import Settings
     from desktop.store import Store
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.widgets.settings.conversation_panel import ConversationSettingsPanel
 
 log = logging.getLogger(__name__)
 # The open window, so that the exception hook can tell the person something failed.
@@ -161,42 +162,25 @@ def create_main_window(
     """The window wired to its collaborators (also used by the GUI tests)."""
     from PySide6.QtCore import QSettings, Qt, QTimer
 
-    from desktop.config.connection import effective_values, request_options, resolve_connection
     from desktop.config.settings import config_dir
+    from desktop.config.window_config import SecretsHolder, WindowConfig
+    from desktop.ui.flows.settings import SettingsFlow
     from desktop.ui.main_window import MainWindow
-    from desktop.ui.settings_flow import SecretsHolder, SettingsFlow
 
-    holder = SecretsHolder(secrets)
-
-    def options(conv_id: int | None) -> dict[str, object]:
-        overrides = store.conversation_settings(conv_id) if conv_id is not None else {}
-        return request_options(settings, overrides)
-
+    config = WindowConfig(settings, SecretsHolder(secrets), environ, store.conversation_settings)
     state = QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(
-        store,
-        lambda: resolve_connection(settings, holder.store, environ),
-        options,
-        state,
-        theme=settings.get("theme"),
-        font_px=settings.get("font_size"),
-        panel=lambda: _conversation_panel(settings),
-        image_detail=lambda conv_id: str(
-            effective_values(
-                settings, store.conversation_settings(conv_id) if conv_id is not None else {}
-            )["image_detail"]
-        ),
-    )
+    window = MainWindow(store, config, state, panel=lambda: _conversation_panel(settings))
 
     def applied() -> None:
-        window.apply_appearance(settings.get("theme"), settings.get("font_size"))
+        window.apply_appearance(config.theme, config.font_px)
         window.connection_changed()
 
-    flow = SettingsFlow(window, settings, holder, environ, applied)
+    flow = SettingsFlow(window, settings, config.secrets, environ, applied)
     window.settings_flow = flow
+    window.settings_requested.connect(flow.open)
 
     def check_token() -> None:
-        if resolve_connection(settings, holder.store, environ).problem:
+        if config.connection().problem:
             flow.open()
 
     if first_run_dialog:
@@ -226,8 +210,8 @@ def _warm_up_after_first_paint(
     window.first_painted.connect(warm_up, Qt.ConnectionType.SingleShotConnection)
 
 
-def _conversation_panel(settings: Settings) -> Any:
-    from desktop.ui.settings.conversation_panel import ConversationSettingsPanel
+def _conversation_panel(settings: Settings) -> ConversationSettingsPanel:
+    from desktop.ui.widgets.settings.conversation_panel import ConversationSettingsPanel
 
     return ConversationSettingsPanel(settings)
 
@@ -356,7 +340,7 @@ def _run_gui(args: list[str]) -> int:
     try:
         return app.exec()
     finally:
-        from desktop.ui.conversation_view import release_web_engine
+        from desktop.ui.widgets.conversation_view import release_web_engine
 
         _windows.clear()
         del window

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.actions import COMPOSER_KEYS, MENUS, plain_text, spec_of
-from desktop.ui.fuzzy import fuzzy_score
+from desktop.ui.widgets.actions import COMPOSER_KEYS, MENUS, plain_text, spec_of
+from desktop.ui.widgets.fuzzy import fuzzy_score
 
 KEYS_ROLE = Qt.ItemDataRole.UserRole + 1
 COMPOSER_GROUP = "Message box"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from desktop.ui.attachment_strip import Chip
+from desktop.ui.widgets.attachment_strip import Chip
 
 if TYPE_CHECKING:
     from desktop.api.attachments import Attachment

@@ -1,4 +1,5 @@
-"""One answer in flight: worker signals in, view patches out.
+"""One answer in flight: the worker's `desktop.api.events` values in, view patches
+out (`AnswerOnView` maps them to the view).
 
 The text is rendered on a `RenderThread` (never on the GUI thread), at most once
 per frame however many deltas arrive. The answer keeps its own block list, so it
@@ -12,8 +13,17 @@ from typing import Any
 
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
-from desktop.api.events import Reply, Usage
-from desktop.ui.render_thread import RenderThread
+from desktop.api.events import (
+    Citation,
+    ReasoningDelta,
+    RefusalDelta,
+    Reply,
+    StreamEvent,
+    TextDelta,
+    ToolActivity,
+    Usage,
+)
+from desktop.ui.flows.render_thread import RenderThread
 from desktop.workers import Failure, WorkerHandle, start_response
 
 # A streaming answer is saved once a second, so a crash loses at most a second of
@@ -104,11 +114,7 @@ class AnswerStream(QObject):
         self._render.rendered.connect(self._on_rendered)
         self._handle: WorkerHandle = start_response(base_url, token, body, self)
         worker = self._handle.worker
-        worker.delta.connect(self._on_delta)
-        worker.reasoning.connect(self._on_reasoning)
-        worker.refusal.connect(self._on_refusal)
-        worker.tool.connect(self._on_tool)
-        worker.citation.connect(self._on_citation)
+        worker.event.connect(self._on_event)
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)
 
@@ -171,6 +177,19 @@ class AnswerStream(QObject):
             self._last_save.restart()
             self.progress.emit(self.text, self.reasoning_text)
 
+    def _on_event(self, event: StreamEvent) -> None:
+        match event:
+            case TextDelta(text=text):
+                self._on_delta(text)
+            case ReasoningDelta(text=text):
+                self._on_reasoning(text)
+            case RefusalDelta(text=text):
+                self._on_refusal(text)
+            case ToolActivity():
+                self._on_tool(event)
+            case Citation():
+                self._on_citation(event)
+
     def _on_delta(self, text: str) -> None:
         self._text.append(text)
         self._render.add("answer", text)
@@ -186,7 +205,7 @@ class AnswerStream(QObject):
         self.refusal.emit(self.turn_id, self.refusal_text)
         self._arrived()
 
-    def _on_tool(self, activity: Any) -> None:
+    def _on_tool(self, activity: ToolActivity) -> None:
         self.tool_items[activity.item_id] = {
             "kind": activity.kind,
             "status": activity.status,
@@ -195,7 +214,7 @@ class AnswerStream(QObject):
         self.tools.emit(self.turn_id, list(self.tool_items.values()))
         self._arrived()
 
-    def _on_citation(self, citation: Any) -> None:
+    def _on_citation(self, citation: Citation) -> None:
         if citation.url in self.citation_items:
             return
         self.citation_items[citation.url] = {
@@ -242,6 +261,10 @@ class AnswerStream(QObject):
     def _on_failed(self, failure: Failure) -> None:
         status = "stopped" if failure.kind == "cancelled" else "failed"
         self._complete(self._outcome_of(status, failure.partial, failure))
+
+    def outcome(self, status: str) -> AnswerOutcome:
+        """How the answer stands now, ended with `status` (what arrived, no reply)."""
+        return self._outcome_of(status, None, None)
 
     def _outcome_of(
         self, status: str, reply: Reply | None, failure: Failure | None

@@ -4,57 +4,50 @@ re-applies appearance and connection when settings change."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
     # The dialog and the API client are imported when the dialog first opens.
     from desktop.api.events import Reply
     from desktop.config.secrets import SecretStore
     from desktop.config.settings import Settings
-    from desktop.ui.main_window import MainWindow
-    from desktop.ui.settings_dialog import SettingsDialog
+    from desktop.config.window_config import SecretsHolder
+    from desktop.ui.widgets.settings_dialog import SettingsDialog
     from desktop.workers import Failure, WorkerHandle
 
 TEST_PROMPT = "Reply with the single word: OK"
 
 
-class SecretsHolder:
-    """The secret store in use; becomes a session-only store if the person chooses."""
-
-    def __init__(self, store: SecretStore) -> None:
-        self.store = store
-
-
 class SettingsFlow(QObject):
     def __init__(
         self,
-        window: MainWindow,
+        parent: QWidget,
         settings: Settings,
         secrets: SecretsHolder,
         environ: Mapping[str, str],
-        on_applied: Any,
+        on_applied: Callable[[], None],
     ) -> None:
-        super().__init__(window)
-        self._window = window
+        super().__init__(parent)
+        self._parent = parent
         self._settings = settings
         self._secrets = secrets
         self._environ = environ
         self._on_applied = on_applied
         self._test: WorkerHandle | None = None
         self.dialog: SettingsDialog | None = None
-        window.settings_requested.connect(self.open)
 
     def open(self) -> SettingsDialog:
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.raise_()
             self.dialog.activateWindow()
             return self.dialog
-        from desktop.ui.settings_dialog import SettingsDialog
+        from desktop.ui.widgets.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self._settings, self._secrets.store, self._environ, self._window)
+        dialog = SettingsDialog(self._settings, self._secrets.store, self._environ, self._parent)
         dialog.applied.connect(self._on_applied)
         dialog.secret_store_changed.connect(self._use_secrets)
         dialog.test_requested.connect(self._run_test)

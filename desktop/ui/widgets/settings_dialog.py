@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 
 from desktop.config.secrets import SecretStore
 from desktop.config.settings import Settings
-from desktop.ui.settings.connection_page import ConnectionPage
-from desktop.ui.settings.conversation_panel import ConversationSettingsPanel
-from desktop.ui.settings.fields import InlineMessage
-from desktop.ui.settings.schema_form import SchemaForm
+from desktop.ui.widgets.settings.connection_page import ConnectionPage
+from desktop.ui.widgets.settings.conversation_panel import ConversationSettingsPanel
+from desktop.ui.widgets.settings.fields import InlineMessage
+from desktop.ui.widgets.settings.schema_form import SchemaForm
 
 __all__ = ["ConversationSettingsPanel", "SettingsDialog"]
 

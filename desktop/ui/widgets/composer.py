@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.attachment_strip import AttachmentStrip, Chip
+from desktop.ui.widgets.attachment_strip import AttachmentStrip, Chip
 
 MAX_LINES = 12
 

@@ -27,7 +27,7 @@ from desktop.config.connection import ENV_ACCOUNT_ID, ENV_API_TOKEN, ENV_BASE_UR
 from desktop.config.profiles import KIND_LABELS, KINDS
 from desktop.config.schema import setting
 from desktop.config.secrets import SecretStore, SessionSecrets
-from desktop.ui.settings.fields import InlineMessage
+from desktop.ui.widgets.settings.fields import InlineMessage
 
 _TOKEN_HELP = setting("api_token").help
 NOTE_STYLE = "color: palette(placeholder-text);"

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.conversation_list import (
+from desktop.ui.widgets.conversation_list import (
     ID_ROLE,
     PAGE_SIZE,
     TITLE_ROLE,

@@ -31,7 +31,7 @@ from desktop.config.profiles import (
 )
 from desktop.config.secrets import SecretStore, SecretStoreError, SessionSecrets
 from desktop.config.settings import Settings
-from desktop.ui.settings.connection_form import NOTE_STYLE, ConnectionForm, env_note
+from desktop.ui.widgets.settings.connection_form import NOTE_STYLE, ConnectionForm, env_note
 
 
 class ConnectionPage(ConnectionForm):

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QVBoxLayout, QWidg
 
 from desktop.config.schema import SETTINGS, validate
 from desktop.config.settings import Settings
-from desktop.ui.settings.fields import Field, make_field
-from desktop.ui.settings.schema_form import new_form
+from desktop.ui.widgets.settings.fields import Field, make_field
+from desktop.ui.widgets.settings.schema_form import new_form
 
 
 class ConversationSettingsPanel(QWidget):

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.config.schema import GROUP_TITLES, SETTINGS, setting
-from desktop.ui.settings.fields import BoolField, Field, TextField, describe, make_field
+from desktop.ui.widgets.settings.fields import BoolField, Field, TextField, describe, make_field
 
 
 def new_form(parent: QWidget) -> QFormLayout:

@@ -1,31 +1,58 @@
 """History commands of the window: search across conversations, rename, pin,
-delete with undo, export and import. The window owns the widgets; this class
-answers their signals with store calls and tells the window what to show."""
+delete with undo, export and import. It answers the side bar's signals with store
+calls and says through its own signals what the window should show."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QWidget
 
 from desktop.store.errors import StoreError
 
 if TYPE_CHECKING:
     from desktop.store import Store
-    from desktop.ui.main_window import MainWindow
+    from desktop.ui.flows.current import CurrentConversation
+    from desktop.ui.widgets.banner import Banner
+    from desktop.ui.widgets.sidebar import Sidebar
+    from desktop.ui.widgets.status_bar import StatusBar
 
 log = logging.getLogger(__name__)
 
 
 class HistoryFlow(QObject):
-    def __init__(self, window: MainWindow, store: Store) -> None:
-        super().__init__(window)
-        self._window = window
+    """Signals: list_changed() — titles, pins or the set of conversations changed;
+    open_requested(conv_id); message_requested(conv_id, message_id) — a search hit;
+    sidebar_wanted() — the side bar must be shown (to rename in place)."""
+
+    list_changed = Signal()
+    open_requested = Signal(int)
+    message_requested = Signal(int, int)
+    sidebar_wanted = Signal()
+
+    def __init__(
+        self,
+        current: CurrentConversation,
+        store: Store,
+        sidebar: Sidebar,
+        banner: Banner,
+        status: StatusBar,
+        is_dark: Callable[[], bool],
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._current = current
         self._store = store
+        self._sidebar = sidebar
+        self._banner = banner
+        self._status = status
+        self._is_dark = is_dark
         self._last_deleted: int | None = None
-        sidebar = window.sidebar
         sidebar.rename_requested.connect(self.rename)
         sidebar.pin_requested.connect(self.pin)
         sidebar.export_requested.connect(self.export)
@@ -38,22 +65,22 @@ class HistoryFlow(QObject):
         if not title:
             return
         self._store.rename_conversation(conv_id, title)
-        self._window.refresh_list()
+        self.list_changed.emit()
 
     def rename_current(self) -> None:
-        current = self._window.current_conversation
+        current = self._current.id
         if current is None:
             return
-        if not self._window.sidebar.isVisible():
-            self._window.toggle_sidebar()
-        self._window.sidebar.rename(current)
+        if not self._sidebar.isVisible():
+            self.sidebar_wanted.emit()
+        self._sidebar.rename(current)
 
     def pin(self, conv_id: int, pinned: bool) -> None:
         self._store.set_pinned(conv_id, pinned)
-        self._window.refresh_list()
+        self.list_changed.emit()
 
     def toggle_pin_current(self) -> None:
-        current = self._window.current_conversation
+        current = self._current.id
         if current is not None:
             self.pin(current, not self._store.conversation(current).pinned)
 
@@ -62,15 +89,15 @@ class HistoryFlow(QObject):
         if self._last_deleted is not None and self._last_deleted != conv_id:
             self._forget_deleted()
         self._last_deleted = conv_id
-        self._window.sidebar.show_undo(title or "New chat")
+        self._sidebar.show_undo(title or "New chat")
 
     def undo_delete(self) -> None:
         if self._last_deleted is None:
             return
         conv_id, self._last_deleted = self._last_deleted, None
         self._store.undelete_conversation(conv_id)
-        self._window.refresh_list()
-        self._window.open_conversation(conv_id)
+        self.list_changed.emit()
+        self.open_requested.emit(conv_id)
 
     def _forget_deleted(self) -> None:
         # Undo is no longer offered: remove the conversation and its files for good.
@@ -84,30 +111,30 @@ class HistoryFlow(QObject):
 
     # -------------------------------------------------------------- search
     def search(self) -> None:
-        from desktop.ui.search_dialog import SearchDialog
+        from desktop.ui.widgets.search_dialog import SearchDialog
 
-        dialog = SearchDialog(lambda query: self._store.search(query, 50), self._window)
+        dialog = SearchDialog(lambda query: self._store.search(query, 50), self._parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.hit_chosen.connect(self._window.open_message)
+        dialog.hit_chosen.connect(self.message_requested)
         dialog.open()
 
     # ------------------------------------------------------ export, import
     def export_current(self, fmt: str) -> None:
-        current = self._window.current_conversation
+        current = self._current.id
         if current is None:
-            self._window.status.showMessage("Open a conversation to export it.", 4000)
+            self._status.showMessage("Open a conversation to export it.", 4000)
             return
         self.export(current, fmt)
 
     def export(self, conv_id: int, fmt: str) -> None:
-        from desktop.ui.export_dialogs import export_dialog
+        from desktop.ui.widgets.export_dialogs import export_dialog
 
         try:
             data = self._store.export_conversation(conv_id)
         except StoreError as error:
-            self._window.banner.show_message(error.user_message, kind="warn")
+            self._banner.show_message(error.user_message, kind="warn")
             return
-        dialog = export_dialog(self._window, data["conversation"]["title"], fmt)
+        dialog = export_dialog(self._parent, data["conversation"]["title"], fmt)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fileSelected.connect(lambda path: self.write_export(data, fmt, Path(path)))
         dialog.open()
@@ -116,7 +143,7 @@ class HistoryFlow(QObject):
         from desktop.exporting import export_html, export_json, export_markdown
 
         if fmt == "html":
-            text = export_html(data, dark=self._window.is_dark)
+            text = export_html(data, dark=self._is_dark())
         elif fmt == "json":
             text = export_json(data)
         else:
@@ -124,19 +151,19 @@ class HistoryFlow(QObject):
         try:
             path.write_text(text, encoding="utf-8")
         except OSError as error:
-            self._window.banner.show_message(
+            self._banner.show_message(
                 f"The conversation could not be saved to {path.name}: "
                 f"{error.strerror or error}. Choose another place.",
                 kind="warn",
             )
             return False
-        self._window.status.showMessage(f"Exported to {path}", 5000)
+        self._status.showMessage(f"Exported to {path}", 5000)
         return True
 
     def import_conversation(self) -> None:
-        from desktop.ui.export_dialogs import import_dialog
+        from desktop.ui.widgets.export_dialogs import import_dialog
 
-        dialog = import_dialog(self._window)
+        dialog = import_dialog(self._parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fileSelected.connect(lambda path: self.read_import(Path(path)))
         dialog.open()
@@ -148,15 +175,15 @@ class HistoryFlow(QObject):
             data = import_json(path.read_text(encoding="utf-8"))
             conversation = self._store.import_conversation(data)
         except StoreError as error:
-            self._window.banner.show_message(error.user_message, kind="warn")
+            self._banner.show_message(error.user_message, kind="warn")
             return None
         except (OSError, UnicodeDecodeError) as error:
-            self._window.banner.show_message(
+            self._banner.show_message(
                 f"{path.name} could not be read ({error}); choose a Parley JSON export.",
                 kind="warn",
             )
             return None
-        self._window.refresh_list()
-        self._window.open_conversation(conversation.id)
-        self._window.status.showMessage(f"Imported “{conversation.title}”.", 5000)
+        self.list_changed.emit()
+        self.open_requested.emit(conversation.id)
+        self._status.showMessage(f"Imported “{conversation.title}”.", 5000)
         return conversation.id
