@@ -172,7 +172,7 @@ def create_main_window(
     window = MainWindow(store, config, state, panel=lambda: _conversation_panel(settings))
 
     def applied() -> None:
-        window.apply_appearance(config.theme, config.font_px)
+        window.appearance.apply(config.theme, config.font_px)
         window.connection_changed()
 
     flow = SettingsFlow(window, settings, config.secrets, environ, applied)

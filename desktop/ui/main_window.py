@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QMainWindow,
     QSplitter,
@@ -22,10 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import APP_NAME
+from desktop.ui.flows.appearance import THEMES, Appearance
 from desktop.ui.flows.chat import ChatFlow
 from desktop.ui.flows.current import CurrentConversation
 from desktop.ui.flows.display import DisplayFlow
+from desktop.ui.flows.find import FindFlow
 from desktop.ui.flows.panel import PanelFlow
+from desktop.ui.widgets.about import show_about
 from desktop.ui.widgets.actions import ACTIONS, MENUS, build_actions
 from desktop.ui.widgets.banner import Banner
 from desktop.ui.widgets.composer import Composer
@@ -33,7 +35,6 @@ from desktop.ui.widgets.conversation_view import ConversationView
 from desktop.ui.widgets.find_bar import FindBar
 from desktop.ui.widgets.sidebar import Sidebar
 from desktop.ui.widgets.status_bar import StatusBar
-from desktop.ui.widgets.theme import apply_theme, is_dark
 
 if TYPE_CHECKING:
     from desktop.config.window_config import WindowConfig
@@ -65,8 +66,6 @@ class MainWindow(QMainWindow):
         self.store = store
         self._config = config
         self._state = state
-        self._theme = config.theme
-        self._font_px = config.font_px
         self.settings_flow: SettingsFlow | None = None
         self.setWindowTitle(APP_NAME)
         self.setObjectName("mainWindow")
@@ -95,26 +94,34 @@ class MainWindow(QMainWindow):
             self.current, store, config, *parts, self.tray, self.banner, self.status, self
         )
         self.display = DisplayFlow(
-            self.current, store, self.chat, *parts, self.banner, self.status, self
+            self.current, store, config, self.chat, *parts, self.banner, self.status, self
         )
+        self.appearance = Appearance(self.view, config.theme, config.font_px, self)
+        self.find = FindFlow(self.find_bar, self.view, self.composer, self)
         self.panel_flow = PanelFlow(self.panel_dock, panel, self.current, store)
         from desktop.ui.flows.history import HistoryFlow
 
         self.history = HistoryFlow(
-            self.current, store, self.sidebar, self.banner, self.status, self._dark, self
+            self.current,
+            store,
+            self.sidebar,
+            self.banner,
+            self.status,
+            lambda: self.appearance.is_dark(),
+            self,
         )
         self.actions_by_id = build_actions(self, self._handlers())
         self._build_menus()
         self._command_palette: CommandPalette | None = None  # built on first use (Ctrl+K)
         self._wire()
-        self.apply_appearance(self._theme, self._font_px)
+        self.appearance.again()
         self._restore_geometry()
         self.refresh_list()
         conversations = self.sidebar.ids()
         # Drawn once the event loop runs, so the window shows while the page loads.
         first = conversations[0] if conversations else None
         QTimer.singleShot(0, lambda: self.display.show(first))
-        self._show_model()
+        self.display.show_model()
         QTimer.singleShot(0, self.composer.focus)
 
     # ------------------------------------------------------------ set-up
@@ -179,56 +186,29 @@ class MainWindow(QMainWindow):
         self.history.message_requested.connect(self.open_message)
         self.history.sidebar_wanted.connect(self.toggle_sidebar)
         self.current.changed.connect(self.sidebar.select)
-        self.current.changed.connect(self._show_model)
-        self.panel_flow.changed.connect(self._show_model)
+        self.panel_flow.changed.connect(self.display.show_model)
         self.display.first_painted.connect(self.first_painted)
-        self.first_painted.connect(self._show_empty_hint)
-        self.view.reloaded.connect(self._page_reloaded)
-        self.find_bar.search.connect(self._find)
-        self.find_bar.closed.connect(self._find_closed)
-        # Follow the system's light/dark switch while the theme is "system".
-        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
+        # The page lost everything (its process ended, or it was reloaded).
+        self.view.reloaded.connect(self.appearance.again)
+        self.view.reloaded.connect(self.display.reloaded)
+        self.appearance.applied.connect(self._check_theme)
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
-        view, history, chat, display = self.view, self.history, self.chat, self.display
+        flows = (self.chat, self.display, self.history, self.find, self.appearance)
         return {
+            **{name: run for flow in flows for name, run in flow.commands().items()},
             "new": self.new_conversation,
             "settings": self.settings_requested.emit,
             "quit": self.close,
             "focus_composer": self.composer.focus,
-            "stop": chat.stop,
-            "copy_answer": display.copy_last_answer,
-            "copy_code": display.copy_last_code,
-            "zoom_in": lambda: view.zoom(+1),
-            "zoom_out": lambda: view.zoom(-1),
-            "zoom_reset": lambda: view.zoom(0),
             "toggle_sidebar": self.toggle_sidebar,
-            "theme_system": lambda: self.apply_appearance("system", self._font_px),
-            "theme_light": lambda: self.apply_appearance("light", self._font_px),
-            "theme_dark": lambda: self.apply_appearance("dark", self._font_px),
-            "scroll_top": lambda: view.scroll_to_edge(False),
-            "scroll_bottom": lambda: view.scroll_to_edge(True),
             "previous_conversation": lambda: self._step_conversation(-1),
             "next_conversation": lambda: self._step_conversation(+1),
             "delete_conversation": lambda: self.delete_conversation(self.current.id),
-            "retry": chat.retry,
-            "regenerate": chat.retry,
-            "edit_last": chat.edit_last_question,
             "conversation_settings": self.panel_flow.toggle,
-            "find": self.find_bar.start,
             "palette": self.show_palette,
-            "search": history.search,
-            "rename": history.rename_current,
-            "pin": history.toggle_pin_current,
-            "export_markdown": lambda: history.export_current("markdown"),
-            "export_html": lambda: history.export_current("html"),
-            "export_json": lambda: history.export_current("json"),
-            "import_json": history.import_conversation,
-            "attach": chat.choose_attachments,
             "shortcuts": self.show_shortcuts,
-            "about": self.show_about,
-            "find_next": lambda: self._find_step(+1),
-            "find_previous": lambda: self._find_step(-1),
+            "about": lambda: show_about(self),
         }
 
     def _build_menus(self) -> None:
@@ -237,24 +217,11 @@ class MainWindow(QMainWindow):
             menus[spec.menu].addAction(self.actions_by_id[spec.id])
         self.actions_by_id["toggle_sidebar"].setChecked(True)
 
-    # -------------------------------------------------------- appearance
-    def _system_scheme_changed(self) -> None:
-        if self._theme == "system":
-            self.apply_appearance("system", self._font_px)
-
-    def apply_appearance(self, theme: str, font_px: int) -> None:
-        self._theme = theme
-        self._font_px = font_px
-        dark = is_dark(_app(), theme)
-        apply_theme(_app(), dark)
-        for name in ("system", "light", "dark"):
+    def _check_theme(self, theme: str) -> None:
+        for name in THEMES:
             self.actions_by_id[f"theme_{name}"].setChecked(name == theme)
-        self.view.set_theme(dark)
-        self.view.set_font_size(font_px)
 
-    def _dark(self) -> bool:
-        return is_dark(_app(), self._theme)
-
+    # ------------------------------------------------------------- state
     def _restore_geometry(self) -> None:
         geometry = self._state.value("window/geometry")
         if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
@@ -268,37 +235,11 @@ class MainWindow(QMainWindow):
         self.resize(width, height)
         self.move(screen.center().x() - width // 2, screen.center().y() - height // 2)
 
-    def _page_reloaded(self) -> None:
-        """The page lost everything (its process ended, or it was reloaded): draw the
-        appearance and the conversation again, an answer in flight included, keeping
-        what is in the composer."""
-        log.info("the conversation page loaded again: drawing the conversation anew")
-        typed = self.composer.text()
-        self.apply_appearance(self._theme, self._font_px)
-        self._show_empty_hint()
-        self.display.show(self.current.id)
-        self.composer.set_text(typed)
-
-    def _show_empty_hint(self) -> None:
-        # After the first frame, not before: the hint may look the token up in the keyring.
-        problem = self._config.connection().problem
-        self.view.set_empty_hint(
-            problem or "Type a question below and press Enter. Shift+Enter starts a new line."
-        )
-
-    def _show_model(self) -> None:
-        pending = self.current.pending_overrides.get("model")
-        if self.current.id is None and pending:
-            self.status.set_model(str(pending))
-            return
-        model = self._config.options(self.current.id).get("model")
-        self.status.set_model(str(model or self._config.connection().model))
-
     def connection_changed(self) -> None:
         """Settings changed: refresh what depends on the connection and globals."""
         self.panel_flow.refresh_globals()
-        self._show_model()
-        self._show_empty_hint()
+        self.display.show_model()
+        self.display.show_hint()
         if not self._config.connection().problem and self.banner.settings.isVisible():
             self.banner.hide()
 
@@ -344,28 +285,7 @@ class MainWindow(QMainWindow):
             self.display.show(remaining[0] if remaining else None)
         self.history.deleted(conv_id, title)
 
-    # ------------------------------------------------- find, small views
-    def _find(self, text: str, step: int) -> None:
-        def show(result: object) -> None:
-            if isinstance(result, list) and len(result) == 2:
-                self.find_bar.show_count(int(result[0]), int(result[1]))
-
-        if not text:
-            self.view.clear_find()
-            self.find_bar.show_count(0, 0)
-            return
-        self.view.find(text, step, show)
-
-    def _find_step(self, step: int) -> None:
-        if not self.find_bar.isVisible():
-            self.find_bar.start()
-            return
-        self._find(self.find_bar.edit.text(), step)
-
-    def _find_closed(self) -> None:
-        self.view.clear_find()
-        self.composer.focus()
-
+    # ------------------------------------------------------ small views
     @property
     def command_palette(self) -> CommandPalette:
         """The Ctrl+K palette, built the first time it is asked for."""
@@ -389,22 +309,6 @@ class MainWindow(QMainWindow):
         sheet = ShortcutSheet(list(self.actions_by_id.values()), self)
         sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         sheet.open()
-
-    def show_about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        from desktop import __version__
-
-        box = QMessageBox(self)
-        box.setWindowTitle(f"About {APP_NAME}")
-        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
-        box.setText(f"<b>{APP_NAME} {__version__}</b>")
-        box.setInformativeText(
-            "A desktop chat client for the Responses API: Cloudflare Workers AI, "
-            "OpenAI and local servers. Your API token stays in the system keyring."
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
 
     def toggle_sidebar(self) -> None:
         visible = not self.sidebar.isVisible()
@@ -431,9 +335,3 @@ class MainWindow(QMainWindow):
         self._state.sync()
         self.chat.shutdown()
         super().closeEvent(event)
-
-
-def _app() -> QApplication:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    return app

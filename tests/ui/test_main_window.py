@@ -299,7 +299,7 @@ def test_screenshots_light_and_dark(
     window.resize(1100, 760)
     ask(qtbot, window, "Two trains leave 300 km apart at 60 and 90 km/h. When do they meet?")
     for theme in ("light", "dark"):
-        window.apply_appearance(theme, 15)
+        window.appearance.apply(theme, 15)
         qtbot.wait(400)
         path = tmp_path / f"conversation-{theme}.png"
         assert window.grab().save(str(path))

@@ -6,6 +6,7 @@ when their conversation is deleted or the window closes."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +84,16 @@ class ChatFlow(QObject):
         self._finishing: dict[int, tuple[AnswerStream, AnswerOutcome]] = {}
         self._last_usage: dict[int, Usage] = {}
         self._closing = False
+
+    def commands(self) -> dict[str, Callable[[], None]]:
+        """The window's commands (see widgets/actions.py) this flow answers."""
+        return {
+            "stop": self.stop,
+            "retry": self.retry,
+            "regenerate": self.retry,
+            "edit_last": self.edit_last_question,
+            "attach": self.choose_attachments,
+        }
 
     # ------------------------------------------------------------ queries
     def in_flight(self, conv_id: int | None) -> AnswerStream | None:

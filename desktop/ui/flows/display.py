@@ -17,6 +17,7 @@ from desktop.store.models import MessageStatus
 from desktop.ui.flows.turns import message_id_of, total_usage, turn_dict, turn_id
 
 if TYPE_CHECKING:
+    from desktop.config.window_config import WindowConfig
     from desktop.store import Store
     from desktop.store.models import Message
     from desktop.ui.flows.chat import ChatFlow
@@ -48,6 +49,7 @@ class DisplayFlow(QObject):
         self,
         current: CurrentConversation,
         store: Store,
+        config: WindowConfig,
         chat: ChatFlow,
         view: ConversationView,
         composer: Composer,
@@ -59,6 +61,7 @@ class DisplayFlow(QObject):
         self._parent = parent
         self._current = current
         self._store = store
+        self._config = config
         self._chat = chat
         self._view = view
         self._composer = composer
@@ -77,12 +80,53 @@ class DisplayFlow(QObject):
         view.attachment_requested.connect(self._open_attachment)
         view.copy_answer_requested.connect(self._copy_answer_by_turn)
         chat.redraw.connect(self.show)
+        current.changed.connect(self.show_model)
+        # After the first frame, not before: the hint may look the token up in the keyring.
+        self.first_painted.connect(self.show_hint)
+
+    def commands(self) -> dict[str, Callable[[], None]]:
+        """The window's commands (see widgets/actions.py) this flow answers."""
+        view = self._view
+        return {
+            "copy_answer": self.copy_last_answer,
+            "copy_code": self.copy_last_code,
+            "zoom_in": lambda: view.zoom(+1),
+            "zoom_out": lambda: view.zoom(-1),
+            "zoom_reset": lambda: view.zoom(0),
+            "scroll_top": lambda: view.scroll_to_edge(False),
+            "scroll_bottom": lambda: view.scroll_to_edge(True),
+        }
 
     # -------------------------------------------------------------- show
     def open(self, conv_id: int | None, focus: int | None = None) -> None:
         """Shows `conv_id` (scrolled to message `focus`), keeping the draft left."""
         self.save_draft()
         self.show(conv_id, focus)
+
+    def reloaded(self) -> None:
+        """The page lost everything: draw the conversation again, an answer in flight
+        included, keeping what is in the composer."""
+        log.info("the conversation page loaded again: drawing the conversation anew")
+        typed = self._composer.text()
+        self.show_hint()
+        self.show(self._current.id)
+        self._composer.set_text(typed)
+
+    def show_hint(self) -> None:
+        """What the empty page says: how to start, or what keeps Parley from asking."""
+        problem = self._config.connection().problem
+        self._view.set_empty_hint(
+            problem or "Type a question below and press Enter. Shift+Enter starts a new line."
+        )
+
+    def show_model(self) -> None:
+        """The model the next question goes to, in the status bar."""
+        pending = self._current.pending_overrides.get("model")
+        if self._current.id is None and pending:
+            self._status.set_model(str(pending))
+            return
+        model = self._config.options(self._current.id).get("model")
+        self._status.set_model(str(model or self._config.connection().model))
 
     def save_draft(self) -> None:
         self._draft_timer.stop()

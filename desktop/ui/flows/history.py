@@ -59,6 +59,18 @@ class HistoryFlow(QObject):
         sidebar.undo_requested.connect(self.undo_delete)
         sidebar.undo_expired.connect(self._forget_deleted)
 
+    def commands(self) -> dict[str, Callable[[], None]]:
+        """The window's commands (see widgets/actions.py) this flow answers."""
+        return {
+            "search": self.search,
+            "rename": self.rename_current,
+            "pin": self.toggle_pin_current,
+            "export_markdown": lambda: self.export_current("markdown"),
+            "export_html": lambda: self.export_current("html"),
+            "export_json": lambda: self.export_current("json"),
+            "import_json": self.import_conversation,
+        }
+
     # ----------------------------------------------------------- the list
     def rename(self, conv_id: int, title: str) -> None:
         title = " ".join(title.split())
