@@ -277,14 +277,14 @@ def main(argv: Sequence[str], stdin: TextIO | None = None) -> int:
             cancel.cancel()
     if not failure:
         return EXIT_OK
-    exc = failure[0]
+    error = failure[0]
     printer.end_answer()
-    if isinstance(exc, RequestCancelled) and interrupted:
+    if isinstance(error, RequestCancelled) and interrupted:
         printer.note("Interrupted; the answer above is incomplete.")
         return EXIT_INTERRUPTED
-    if isinstance(exc, ApiError):
-        printer.note(exc.user_message)
+    if isinstance(error, ApiError):
+        printer.note(error.user_message)
         return EXIT_API_ERROR
-    path = _log_bug(exc)
+    path = _log_bug(error)
     printer.note(f"Something went wrong; details are in {path}")
     return EXIT_API_ERROR

@@ -55,13 +55,13 @@ class ResponseWorker(QObject):
     """Streams (or fetches) one response.
 
     Signals (all emitted on the worker thread, delivered queued to receivers):
-      event(event: StreamEvent)  — a `desktop.api.events` value other than ResponseDone
+      arrived(event: StreamEvent) — a `desktop.api.events` value other than ResponseDone
       finished(reply: Reply)     — completed or incomplete answer
       failed(failure: Failure)   — error, or stopped by the person
     Exactly one of `finished` / `failed` is emitted, from a `finally` block.
     """
 
-    event = Signal(object)
+    arrived = Signal(object)
     finished = Signal(object)
     failed = Signal(object)
 
@@ -84,7 +84,7 @@ class ResponseWorker(QObject):
                     if isinstance(event, ResponseDone):
                         reply = event.reply
                     else:
-                        self.event.emit(event)
+                        self.arrived.emit(event)
             if reply is None:
                 failure = Failure("The server closed the answer without finishing it.", "network")
         except ApiError as error:
@@ -106,25 +106,25 @@ class WorkerHandle(QObject):
         super().__init__(parent)
         self.worker = worker
         self.cancel_token = cancel
-        self.thread = QThread(self)
-        self.thread.setObjectName("parley-response")
-        worker.moveToThread(self.thread)
-        self.thread.started.connect(worker.run)
+        self.worker_thread = QThread(self)
+        self.worker_thread.setObjectName("parley-response")
+        worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(worker.run)
         # Direct: quit must reach the thread even while the GUI thread waits in join().
-        worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
-        worker.failed.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
-        self.thread.finished.connect(worker.deleteLater)
+        worker.finished.connect(self.worker_thread.quit, Qt.ConnectionType.DirectConnection)
+        worker.failed.connect(self.worker_thread.quit, Qt.ConnectionType.DirectConnection)
+        self.worker_thread.finished.connect(worker.deleteLater)
 
     def start(self) -> None:
-        self.thread.start()
+        self.worker_thread.start()
 
     def stop(self) -> None:
         self.cancel_token.cancel()
 
     def join(self, timeout_ms: int = 3000) -> bool:
-        if not self.thread.isRunning():
+        if not self.worker_thread.isRunning():
             return True
-        return self.thread.wait(timeout_ms)
+        return bool(self.worker_thread.wait(timeout_ms))
 
 
 def start_response(

@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
             self.current, store, config, self.chat, *parts, self.banner, self.status, self
         )
         self.appearance = Appearance(self.view, config.theme, config.font_px, self)
-        self.find = FindFlow(self.find_bar, self.view, self.composer, self)
+        self.finder = FindFlow(self.find_bar, self.view, self.composer, self)
         self.panel_flow = PanelFlow(self.panel_dock, panel, self.current, store)
         from desktop.ui.flows.history import HistoryFlow
 
@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
         self.appearance.applied.connect(self._check_theme)
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
-        flows = (self.chat, self.display, self.history, self.find, self.appearance)
+        flows = (self.chat, self.display, self.history, self.finder, self.appearance)
         return {
             **{name: run for flow in flows for name, run in flow.commands().items()},
             "new": self.new_conversation,

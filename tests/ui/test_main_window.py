@@ -330,7 +330,7 @@ def test_close_while_streaming_cancels_cleanly(
     started = time.monotonic()
     window.close()
     assert time.monotonic() - started < 2.5
-    assert stream._handle.thread.isFinished()
+    assert stream._handle.worker_thread.isFinished()
     assert window.store.messages(window.current.id)[-1].status == "stopped"
 
 
@@ -402,7 +402,7 @@ def test_an_answers_threads_belong_to_it(make_window: Any, qtbot: Any, fake_serv
     window = make_window()
     send(qtbot, window, "Question")
     stream = window.chat._streams[window.current.id]
-    for thread in (stream._render, stream._handle.thread):
+    for thread in (stream._render, stream._handle.worker_thread):
         assert thread.parent() is not None
         assert not Shiboken.ownedByPython(thread)
     wait_idle(qtbot, window)
@@ -483,8 +483,8 @@ def test_only_the_latest_find_reports(make_window: Any, qtbot: Any, fake_server:
     window = make_window()
     ask(qtbot, window, "Say alpha")
     results: list[tuple[str, object]] = []
-    window.view.find("a", 0, lambda found: results.append(("a", found)))
-    window.view.find("alpha", 0, lambda found: results.append(("alpha", found)))
+    window.view.find_text("a", 0, lambda found: results.append(("a", found)))
+    window.view.find_text("alpha", 0, lambda found: results.append(("alpha", found)))
     qtbot.waitUntil(lambda: bool(results), timeout=5000)
     qtbot.wait(200)
     assert results == [("alpha", [1, 3])]  # the question has one too

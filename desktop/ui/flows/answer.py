@@ -114,7 +114,7 @@ class AnswerStream(QObject):
         self._render.rendered.connect(self._on_rendered)
         self._handle: WorkerHandle = start_response(base_url, token, body, self)
         worker = self._handle.worker
-        worker.event.connect(self._on_event)
+        worker.arrived.connect(self._on_event)
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)
 
@@ -140,7 +140,7 @@ class AnswerStream(QObject):
         deleted while it runs would abort the app). The window is its parent: kept,
         every answer's text, reply and rendered blocks stayed in memory (~0.4 MB per
         50 KB answer) for as long as the window was open."""
-        threads = (self._handle.thread, self._render)
+        threads = (self._handle.worker_thread, self._render)
         if not all(thread.isFinished() for thread in threads):
             QTimer.singleShot(RELEASE_POLL_MS, self, self.release)
             return

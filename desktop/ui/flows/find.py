@@ -45,7 +45,7 @@ class FindFlow(QObject):
             self._view.clear_find()
             self._bar.show_count(0, 0)
             return
-        self._view.find(text, step, self._show_count)
+        self._view.find_text(text, step, self._show_count)
 
     def _show_count(self, result: object) -> None:
         if isinstance(result, list) and len(result) == 2:

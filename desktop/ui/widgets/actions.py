@@ -225,10 +225,10 @@ def _on_common_keyboards(sequence: QKeySequence) -> bool:
     """False for a bare dedicated key ("New", "Find", "Help", "Zoom In") that a
     StandardKey lists but almost no keyboard has: the sheet would show it as a
     shortcut nobody can press."""
-    combo = sequence[0]
-    return combo.keyboardModifiers() != Qt.KeyboardModifier.NoModifier or (
-        combo.key().value < Qt.Key.Key_Menu.value
-    )
+    combo = sequence[0]  # type: ignore[index]  # QKeySequence.operator[] is not in the stubs
+    modifiers: Qt.KeyboardModifier = combo.keyboardModifiers()
+    key: Qt.Key = combo.key()
+    return modifiers != Qt.KeyboardModifier.NoModifier or key.value < Qt.Key.Key_Menu.value
 
 
 def key_sequences(spec: ActionSpec) -> list[QKeySequence]:
@@ -258,7 +258,7 @@ def unhandled(handlers: Mapping[str, object]) -> list[str]:
 
 
 def build_actions(
-    parent: QWidget, handlers: Mapping[str, Callable[[], None]]
+    parent: QWidget, handlers: Mapping[str, Callable[[], object]]
 ) -> dict[str, QAction]:
     """Creates a QAction per spec, wired to `handlers[spec.id]`.
 

@@ -146,7 +146,7 @@ def _thumbnail(data: bytes, side: int = 96) -> bytes | None:
     out = QByteArray()
     buffer = QBuffer(out)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    small.save(buffer, "PNG")
+    small.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes; PySide6 6.12 mishandles them
     return bytes(out.data())
 
 

@@ -287,7 +287,8 @@ class CommandPalette(QFrame):
         self.adjustSize()
 
     def _place(self) -> None:
-        window = self.parentWidget().window() if self.parentWidget() else None
+        parent = self.parentWidget()
+        window = parent.window() if parent is not None else None
         if window is None:
             return
         area = window.geometry()

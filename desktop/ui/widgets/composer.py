@@ -32,7 +32,7 @@ class _Editor(QPlainTextEdit):
     submit = Signal()
     stop = Signal()
     edit_last = Signal()
-    scroll = Signal(str)  # "page-up", "page-down", "home", "end"
+    scroll_key = Signal(str)  # "page-up", "page-down", "home", "end"
     files_given = Signal(list)  # local paths pasted or dropped
     image_given = Signal(bytes)  # an image pasted from the clipboard (PNG)
 
@@ -61,7 +61,7 @@ class _Editor(QPlainTextEdit):
                 data = QByteArray()
                 buffer = QBuffer(data)
                 buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-                image.save(buffer, "PNG")
+                image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes; PySide6 6.12 mishandles them
                 self.image_given.emit(bytes(data.data()))
                 return
         super().insertFromMimeData(source)
@@ -84,16 +84,16 @@ class _Editor(QPlainTextEdit):
             self.edit_last.emit()
             return
         if key == Qt.Key.Key_PageUp:
-            self.scroll.emit("page-up")
+            self.scroll_key.emit("page-up")
             return
         if key == Qt.Key.Key_PageDown:
-            self.scroll.emit("page-down")
+            self.scroll_key.emit("page-down")
             return
         if mods & ctrl and key == Qt.Key.Key_Home and not self.toPlainText():
-            self.scroll.emit("home")
+            self.scroll_key.emit("home")
             return
         if mods & ctrl and key == Qt.Key.Key_End and not self.toPlainText():
-            self.scroll.emit("end")
+            self.scroll_key.emit("end")
             return
         super().keyPressEvent(event)
 
@@ -158,7 +158,7 @@ class Composer(QFrame):
         self.editor.submit.connect(self._submit)
         self.editor.stop.connect(self.stop_requested)
         self.editor.edit_last.connect(self.edit_last_requested)
-        self.editor.scroll.connect(self.scroll_requested)
+        self.editor.scroll_key.connect(self.scroll_requested)
         self.editor.textChanged.connect(self._on_text_changed)
         self.button.clicked.connect(self._on_button)
         self._fit()

@@ -121,8 +121,10 @@ class _Page(QWebEnginePage):
             self.link_clicked.emit(url)
         return False
 
-    def createWindow(self, _type: QWebEnginePage.WebWindowType) -> QWebEnginePage | None:
-        return None
+    def createWindow(self, _type: QWebEnginePage.WebWindowType) -> QWebEnginePage:
+        # No page for a new window: links open in the browser instead. (The stubs
+        # say a page must be returned; Qt takes a null one as "no window".)
+        return None  # type: ignore[return-value]
 
     def javaScriptConsoleMessage(
         self,
@@ -176,7 +178,7 @@ def thumbnail_url(data: bytes, side: int = 256) -> str:
     buffer = QBuffer(out)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     fmt, mime = ("PNG", "image/png") if image.hasAlphaChannel() else ("JPEG", "image/jpeg")
-    image.save(buffer, fmt, 85)
+    image.save(buffer, fmt, 85)  # type: ignore[call-overload]  # the stubs want bytes; PySide6 6.12 mishandles them
     return f"data:{mime};base64,{base64.b64encode(bytes(out.data())).decode('ascii')}"
 
 
@@ -476,7 +478,7 @@ class ConversationView(QWebEngineView):
     def scroll_to_turn(self, turn_id: str) -> None:
         self.call("scrollToTurn", turn_id)
 
-    def find(self, text: str, step: int, callback: Any) -> None:
+    def find_text(self, text: str, step: int, callback: Any) -> None:
         """Highlights `text`; step 0 = new search, ±1 = next/previous match.
         `callback([current, total])` gets the match position; only the latest
         search's (typing a word asks once per key)."""

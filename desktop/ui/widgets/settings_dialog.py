@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGroupBox,
     QLabel,
+    QPushButton,
     QScrollArea,
     QTabWidget,
     QVBoxLayout,
@@ -118,7 +119,7 @@ class SettingsDialog(QDialog):
         return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     @property
-    def apply_button(self) -> QWidget:
+    def apply_button(self) -> QPushButton:
         return self.buttons.button(QDialogButtonBox.StandardButton.Apply)
 
     @property

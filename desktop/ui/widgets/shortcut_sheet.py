@@ -147,15 +147,23 @@ class ShortcutSheet(QDialog):
     def rows(self) -> list[tuple[str, str, str]]:
         """(group, command, keys) of the rows now shown, for tests and screen readers."""
         shown = []
-        for g in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(g)
+        for group, children in self._groups():
             if group.isHidden():
                 continue
-            for c in range(group.childCount()):
-                child = group.child(c)
+            for child in children:
                 if not child.isHidden():
                     shown.append((group.text(0), child.text(0), child.text(1)))
         return shown
+
+    def _groups(self) -> list[tuple[QTreeWidgetItem, list[QTreeWidgetItem]]]:
+        """Each group row with its command rows (the tree is two levels deep)."""
+        groups = []
+        for g in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(g)
+            if group is not None:
+                children = [group.child(c) for c in range(group.childCount())]
+                groups.append((group, [c for c in children if c is not None]))
+        return groups
 
     def _populate(self) -> None:
         groups: dict[str, QTreeWidgetItem] = {}
@@ -181,11 +189,9 @@ class ShortcutSheet(QDialog):
         # Keys are matched as typed ("ctrl+k"), commands fuzzily ("ccb").
         needle = "".join(query.split()).casefold()
         any_shown = False
-        for g in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(g)
+        for group, children in self._groups():
             group_shown = False
-            for c in range(group.childCount()):
-                child = group.child(c)
+            for child in children:
                 keys = "".join(child.text(1).split()).casefold()
                 shown = (
                     not needle or needle in keys or fuzzy_score(query, child.text(0)) is not None

@@ -178,8 +178,9 @@ class ConnectionForm(QWidget):
             field_item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
             label = label_item.widget() if label_item is not None else None
             field = field_item.widget() if field_item is not None else None
-            if isinstance(label, QLabel) and field is not None and field.focusProxy():
-                label.setBuddy(field.focusProxy())
+            proxy = field.focusProxy() if field is not None else None
+            if isinstance(label, QLabel) and proxy is not None:
+                label.setBuddy(proxy)
 
         test_row = QHBoxLayout()
         self.test_button = QPushButton("T&est connection", self.details)

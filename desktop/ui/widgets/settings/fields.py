@@ -79,7 +79,7 @@ class _RefusingDoubleSpin(QDoubleSpinBox):
     refused = Signal(str)
     accepted_text = Signal()
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         result = super().validate(text, pos)
         _report(self, result, text)
         return result
@@ -89,7 +89,7 @@ class _RefusingSpin(QSpinBox):
     refused = Signal(str)
     accepted_text = Signal()
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         result = super().validate(text, pos)
         _report(self, result, text)
         return result
@@ -200,6 +200,7 @@ class ModelField(Field):
         self.combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         describe(self.combo, s)
         line = self.combo.lineEdit()
+        assert line is not None  # the combo box is editable
         line.setAccessibleName(s.label)
         line.setPlaceholderText("e.g. openai/gpt-5.4-pro")
         self.combo.editTextChanged.connect(self._check)
@@ -306,7 +307,7 @@ class NumberField(Field):
         if self.slider is None:
             self.row.addStretch(1)
         start = next((v for v in (s.default, s.suggested) if v is not None), minimum)
-        self.spin.setValue(min(max(start, minimum), maximum))
+        self._set_spin(min(max(start, minimum), maximum))
         self._sync_slider()
         self._default_toggled(self.default_box.isChecked() if self.default_box else False)
 
@@ -329,7 +330,13 @@ class NumberField(Field):
 
     def _slider_moved(self, position: int) -> None:
         minimum = self.setting.minimum or 0.0
-        self.spin.setValue(minimum + position * self.setting.step)
+        self._set_spin(minimum + position * self.setting.step)
+
+    def _set_spin(self, value: float) -> None:
+        if isinstance(self.spin, _RefusingSpin):
+            self.spin.setValue(int(value))
+        else:
+            self.spin.setValue(value)
 
     def _default_toggled(self, unset: bool) -> None:
         self.spin.setEnabled(not unset)

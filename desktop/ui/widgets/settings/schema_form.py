@@ -63,9 +63,11 @@ class PresetBar(QWidget):
         self.combo = QComboBox(self)
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.combo.lineEdit().setPlaceholderText("Preset name")
+        line = self.combo.lineEdit()
+        assert line is not None  # the combo box is editable
+        line.setPlaceholderText("Preset name")
         describe(self.combo, s)
-        self.combo.lineEdit().setAccessibleName("Preset name")
+        line.setAccessibleName("Preset name")
         self.combo.activated.connect(self._load)
         self.save_button = QPushButton("Save as preset", self)
         self.save_button.setToolTip("Keep the instructions above under the name typed here.")
