@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from desktop import APP_ID, APP_NAME, __version__
+from desktop import APP_ID, APP_NAME, __version__, process
 
 if TYPE_CHECKING:
     from desktop.config.lazy_secrets import LazyKeyringSecrets
@@ -240,13 +240,8 @@ def _report_ready_on(window: MainWindow) -> None:
 
 def _after_start(window: MainWindow, chosen: list[str], fallback_ms: int = 5000) -> None:
     """Once the first conversation is painted (or after a few seconds, should that
-    never happen): Python's cyclic collector, off during start-up, is on again, and
-    the environment variables Parley set for Qt are taken back.
-
-    Start-up creates ~30,000 objects and hardly any garbage, yet the collector ran
-    ~60 times over them (~20 ms here); what start-up made is frozen out of its way."""
-    import gc
-
+    never happen): start-up is over for `desktop.process` (the collector resumes),
+    and the environment variables Parley set for Qt are taken back."""
     from PySide6.QtCore import Qt, QTimer
 
     done = False
@@ -256,8 +251,7 @@ def _after_start(window: MainWindow, chosen: list[str], fallback_ms: int = 5000)
         if done:
             return
         done = True
-        gc.freeze()
-        gc.enable()
+        process.start_up_over()
         restore_environment(chosen)
 
     window.first_painted.connect(resume, Qt.ConnectionType.SingleShotConnection)
@@ -265,13 +259,12 @@ def _after_start(window: MainWindow, chosen: list[str], fallback_ms: int = 5000)
 
 
 def run_gui(args: list[str]) -> int:
-    import gc
-
-    gc.disable()  # until the first paint, see _after_start
+    process.configure()
+    process.pause_collector_for_start_up()  # until the first paint, see _after_start
     try:
         return _run_gui(args)
     finally:
-        gc.enable()  # had start-up ended early
+        process.start_up_over()  # had start-up ended early
 
 
 def _run_gui(args: list[str]) -> int:

@@ -504,12 +504,14 @@ class Probe:
 
 
 def build_window(app: Any) -> Any:
+    from desktop import process
     from desktop.config.secrets import SessionSecrets
     from desktop.config.settings import Settings
     from desktop.gui import create_main_window
     from desktop.store import Store
     from desktop.store.paths import default_db_path
 
+    process.configure()  # as run_gui does
     store = Store(default_db_path())
     window = create_main_window(store, Settings(), SessionSecrets(), dict(os.environ))
     window.show()

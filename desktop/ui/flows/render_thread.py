@@ -10,13 +10,13 @@ fast stream costs one render per frame, not one per delta.
 
 from __future__ import annotations
 
-import gc
-import sys
 import threading
 import time
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
+
+from desktop.process import import_renderer
 
 MIN_GAP_S = 0.05
 # Past LONG_CHARS of answer, at most LONG_GAP_S between passes. Every patch makes
@@ -29,13 +29,6 @@ LONG_GAP_S = 0.1
 # After a pass that took t seconds, wait t * SLOW_FACTOR before the next one, so
 # rendering takes at most about a third of a core however large the tail grows.
 SLOW_FACTOR = 2.0
-# How long a thread may hold the GIL while another waits for it (Python's default
-# is 5 ms). The GUI thread takes the GIL for every Python slot and timer it runs;
-# while this thread renders (or imports the renderer, ~0.5 s on a first answer),
-# each of those waited up to 5 ms, and a few queued events in a row stalled the
-# event loop 30-45 ms. 1 ms bounds each wait; the render thread pays for a few
-# hundred more switches a second, well under 1 % of its time.
-GIL_SWITCH_S = 0.001
 
 
 class RenderThread(QThread):
@@ -49,8 +42,6 @@ class RenderThread(QThread):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        if sys.getswitchinterval() > GIL_SWITCH_S:
-            sys.setswitchinterval(GIL_SWITCH_S)
         self.setObjectName("parley-render")
         self._cond = threading.Condition()
         self._text: list[str] = []
@@ -130,28 +121,13 @@ def _merge(patches: dict[str, tuple[int, list[str]]], kind: str, patch: Any) -> 
     patches[kind] = merge_patch(patches.get(kind), patch.start, list(patch.blocks))
 
 
-_frozen = False
-
-
 def _load_renderer() -> type:
-    """Imports the renderer (first use: markdown-it, Pygments, the math converter)
-    and, once per process, moves every object alive then out of the cyclic GC's
-    reach (`gc.freeze()`).
+    """The streaming renderer (markdown-it, Pygments, the math converter: imported on
+    first use, the way `desktop.process` says)."""
 
-    Why: the import makes ~10^5 long-lived objects, which triggers a full
-    collection over the whole heap — 40-70 ms measured, holding the GIL, so the
-    GUI thread stood still mid-stream. Frozen objects are still freed by reference
-    counting; only cycles among them are never collected, and what is alive at
-    that moment (modules, widgets, caches) lives as long as the app anyway."""
-    global _frozen
-    enabled = gc.isenabled()
-    gc.disable()  # no full collection in the middle of the import
-    try:
+    def load() -> type:
         from desktop.render import StreamingRenderer
-    finally:
-        if enabled:
-            gc.enable()
-    if not _frozen:
-        _frozen = True
-        gc.freeze()
-    return StreamingRenderer
+
+        return StreamingRenderer
+
+    return import_renderer(load)

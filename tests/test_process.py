@@ -1,13 +1,17 @@
-"""The collector pause nests, overlaps across threads, and leaves the collector as it
-found it."""
+"""The process-wide policy: set once at start-up, never by the parts that benefit
+from it; the collector pause nests, overlaps across threads, and leaves the
+collector as it found it."""
 
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 
+import pytest
+
+from desktop.process import GIL_SWITCH_S, collector_paused, configure
 from desktop.render import render_markdown
-from desktop.render.gcpause import collector_paused
 
 
 def test_paused_inside_and_restored_after() -> None:
@@ -56,3 +60,27 @@ def test_overlapping_renders_on_threads() -> None:
         thread.join()
     assert not errors
     assert gc.isenabled()
+
+
+def test_configure_sets_the_switch_interval() -> None:
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.005)
+    try:
+        configure()
+        assert sys.getswitchinterval() == pytest.approx(GIL_SWITCH_S)
+    finally:
+        sys.setswitchinterval(before)
+
+
+def test_a_render_thread_leaves_the_switch_interval_alone(qapp: object) -> None:
+    """Policy is set at start-up, not as a side effect of building a part."""
+    from desktop.ui.flows.render_thread import RenderThread
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.005)
+    try:
+        thread = RenderThread()
+        assert sys.getswitchinterval() == pytest.approx(0.005)
+        thread.deleteLater()
+    finally:
+        sys.setswitchinterval(before)
