@@ -1,9 +1,10 @@
 """Makes the README's screenshots from the real app: docs/screenshot.png (light) and
 docs/screenshot-dark.png.
 
-Run after the set-up command, under a virtual display deep and large enough::
+Run after the set-up command, under a virtual display (24-bit, at least 1200x800, which
+is xvfb-run's default)::
 
-    xvfb-run -a -s "-screen 0 1280x1024x24" .venv/bin/python scripts/screenshot.py [--out DIR]
+    xvfb-run -a .venv/bin/python scripts/screenshot.py [--out DIR]
 
 It starts the test suite's fake Responses server on 127.0.0.1 with a scripted answer
 (Markdown, a code block, math), points Parley at it in a throw-away home (XDG folders
