@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -164,34 +165,49 @@ class MainWindow(QMainWindow):
             self.setTabOrder(first, second)
 
     def _wire(self) -> None:
-        composer, tray, chat = self.composer, self.tray, self.chat
-        composer.send_requested.connect(chat.send)
-        composer.stop_requested.connect(chat.stop)
-        composer.edit_last_requested.connect(chat.edit_last_question)
-        composer.attach_requested.connect(chat.choose_attachments)
-        composer.files_given.connect(tray.add_paths)
-        composer.image_given.connect(self._pasted_image)
-        composer.remove_attachment.connect(tray.remove)
-        composer.scroll_requested.connect(self._scroll)
-        tray.changed.connect(composer.set_attachments)
-        tray.problem.connect(self._warn)
-        self.sidebar.conversation_selected.connect(self.open_conversation)
-        self.sidebar.new_requested.connect(self.new_conversation)
-        self.sidebar.delete_requested.connect(self.delete_conversation)
-        self.banner.retry_requested.connect(chat.retry)
-        self.banner.settings_requested.connect(self.settings_requested)
-        chat.list_changed.connect(self.refresh_list)
-        self.history.list_changed.connect(self.refresh_list)
-        self.history.open_requested.connect(self.open_conversation)
-        self.history.message_requested.connect(self.open_message)
-        self.history.sidebar_wanted.connect(self.toggle_sidebar)
-        self.current.changed.connect(self.sidebar.select)
-        self.panel_flow.changed.connect(self.display.show_model)
-        self.display.first_painted.connect(self.first_painted)
-        # The page lost everything (its process ended, or it was reloaded).
-        self.view.reloaded.connect(self.appearance.again)
-        self.view.reloaded.connect(self.display.reloaded)
-        self.appearance.applied.connect(self._check_theme)
+        composer, tray, sidebar, view = self.composer, self.tray, self.sidebar, self.view
+        chat, display, history = self.chat, self.display, self.history
+        routes: list[tuple[SignalInstance, Callable[..., object]]] = [
+            (composer.send_requested, chat.send),
+            (composer.stop_requested, chat.stop),
+            (composer.edit_last_requested, chat.edit_last_question),
+            (composer.attach_requested, chat.choose_attachments),
+            (composer.files_given, tray.add_paths),
+            (composer.image_given, partial(tray.add_bytes, name="Pasted image.png")),
+            (composer.remove_attachment, tray.remove),
+            (composer.scroll_requested, display.scroll),
+            (tray.changed, composer.set_attachments),
+            (tray.problem, partial(self.banner.show_message, kind="warn")),
+            (sidebar.conversation_selected, self.open_conversation),
+            (sidebar.new_requested, self.new_conversation),
+            (sidebar.delete_requested, self.delete_conversation),
+            (self.banner.retry_requested, chat.retry),
+            (self.banner.settings_requested, self.settings_requested.emit),
+            (chat.list_changed, self.refresh_list),
+            (history.list_changed, self.refresh_list),
+            (history.open_requested, self.open_conversation),
+            (history.message_requested, self.open_message),
+            (history.sidebar_wanted, self.toggle_sidebar),
+            (sidebar.rename_requested, history.rename),
+            (sidebar.pin_requested, history.pin),
+            (sidebar.export_requested, history.export),
+            (sidebar.undo_requested, history.undo_delete),
+            (sidebar.undo_expired, history.forget_deleted),
+            (self.current.changed, sidebar.select),
+            (self.current.changed, display.show_model),
+            (self.panel_flow.changed, display.show_model),
+            (chat.redraw, display.show),
+            (view.version_requested, display.switch_version),
+            (view.attachment_requested, display.open_attachment),
+            (view.copy_answer_requested, display.copy_answer),
+            (display.first_painted, self.first_painted.emit),
+            # The page lost everything (its process ended, or it was reloaded).
+            (view.reloaded, self.appearance.again),
+            (view.reloaded, display.reloaded),
+            (self.appearance.applied, self._check_theme),
+        ]
+        for signal, slot in routes:
+            signal.connect(slot)
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
         flows = (self.chat, self.display, self.history, self.finder, self.appearance)
@@ -314,18 +330,6 @@ class MainWindow(QMainWindow):
         visible = not self.sidebar.isVisible()
         self.sidebar.setVisible(visible)
         self.actions_by_id["toggle_sidebar"].setChecked(visible)
-
-    def _pasted_image(self, data: bytes) -> None:
-        self.tray.add_bytes(data, "Pasted image.png")
-
-    def _warn(self, message: str) -> None:
-        self.banner.show_message(message, kind="warn")
-
-    def _scroll(self, kind: str) -> None:
-        if kind in ("page-up", "page-down"):
-            self.view.scroll_page(-1 if kind == "page-up" else +1)
-        else:
-            self.view.scroll_to_edge(kind == "end")
 
     # --------------------------------------------------------------- close
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -86,11 +86,9 @@ class AnswerStream(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.conversation_id = conversation_id
-        self.turn_id = turn_id
-        self.message_id = message_id
-        self.model = model
-        self.body = body
+        # Where it belongs: its conversation, its turn on the page, its stored message.
+        self.conversation_id, self.turn_id, self.message_id = conversation_id, turn_id, message_id
+        self.model, self.body = model, body
         # Pieces, joined only when read: appending to one growing string would copy
         # the whole answer on every delta, on the GUI thread.
         self._text: list[str] = []

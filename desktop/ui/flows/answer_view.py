@@ -28,13 +28,12 @@ def show_answer(
         if current.id == conv_id:
             show(*args)
 
-    routes: tuple[tuple[Any, Callable[..., None]], ...] = (
-        (stream.patch, view.patch),
-        (stream.reasoning_patch, view.patch_reasoning),
-        (stream.refusal, view.show_refusal),
-        (stream.tools, view.show_tools),
-        (stream.citations, view.show_citations),
-        (stream.first_byte, status.streaming),
-    )
-    for signal, show in routes:
-        signal.connect(partial(if_shown, show))
+    def when_shown(show: Callable[..., None]) -> Callable[..., None]:
+        return partial(if_shown, show)
+
+    stream.patch.connect(when_shown(view.patch))
+    stream.reasoning_patch.connect(when_shown(view.patch_reasoning))
+    stream.refusal.connect(when_shown(view.show_refusal))
+    stream.tools.connect(when_shown(view.show_tools))
+    stream.citations.connect(when_shown(view.show_citations))
+    stream.first_byte.connect(when_shown(status.streaming))

@@ -70,15 +70,11 @@ class ChatFlow(QObject):
         parent: QWidget,
     ) -> None:
         super().__init__(parent)
-        self._parent = parent
-        self._current = current
-        self._store = store
-        self._config = config
-        self._view = view
-        self._composer = composer
-        self._tray = tray
-        self._banner = banner
-        self._status = status
+        self._parent, self._current, self._store, self._config = parent, current, store, config
+        # The widgets it drives: the page, the message box and its attachments, and
+        # where the person is told how things went.
+        self._view, self._composer, self._tray = view, composer, tray
+        self._banner, self._status = banner, status
         self._streams: dict[int, AnswerStream] = {}
         # Answers done whose final save waits for the page's last frame.
         self._finishing: dict[int, tuple[AnswerStream, AnswerOutcome]] = {}

@@ -58,15 +58,9 @@ class DisplayFlow(QObject):
         parent: QWidget,
     ) -> None:
         super().__init__(parent)
-        self._parent = parent
-        self._current = current
-        self._store = store
-        self._config = config
-        self._chat = chat
-        self._view = view
-        self._composer = composer
-        self._banner = banner
-        self._status = status
+        self._chat = chat  # asked for the answer in flight, which is drawn from its blocks
+        self._current, self._store, self._config, self._parent = current, store, config, parent
+        self._view, self._composer, self._banner, self._status = view, composer, banner, status
         self._older: list[Message] = []
         self._paint_wait: tuple[int, Callable[[], None]] | None = None
         self.painted_once = False
@@ -76,11 +70,6 @@ class DisplayFlow(QObject):
         self._draft_timer.timeout.connect(self.save_draft)
         composer.draft_changed.connect(self._draft_timer.start)
         view.turns_painted.connect(self._turns_painted)
-        view.version_requested.connect(self._switch_version)
-        view.attachment_requested.connect(self._open_attachment)
-        view.copy_answer_requested.connect(self._copy_answer_by_turn)
-        chat.redraw.connect(self.show)
-        current.changed.connect(self.show_model)
         # After the first frame, not before: the hint may look the token up in the keyring.
         self.first_painted.connect(self.show_hint)
 
@@ -255,7 +244,7 @@ class DisplayFlow(QObject):
                 self._view.show_citations(turn_id(message_id), data["citations"])
 
     # ------------------------------------------------ what the page asks
-    def _open_attachment(self, tid: str, index: int) -> None:
+    def open_attachment(self, tid: str, index: int) -> None:
         message_id = message_id_of(tid)
         if message_id is None:
             return
@@ -276,7 +265,7 @@ class DisplayFlow(QObject):
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.open()
 
-    def _switch_version(self, tid: str, step: int) -> None:
+    def switch_version(self, tid: str, step: int) -> None:
         message_id = message_id_of(tid)
         conv_id = self._current.id
         if message_id is None or conv_id is None or self._chat.in_flight(conv_id):
@@ -290,6 +279,13 @@ class DisplayFlow(QObject):
             self._store.switch_version(ids[index])
             self.show(conv_id)
 
+    def scroll(self, kind: str) -> None:
+        """Scrolls the page for a key pressed in the composer."""
+        if kind in ("page-up", "page-down"):
+            self._view.scroll_page(-1 if kind == "page-up" else +1)
+        else:
+            self._view.scroll_to_edge(kind == "end")
+
     # -------------------------------------------------------------- copy
     def copy_last_answer(self) -> None:
         if self._current.id is None:
@@ -299,7 +295,7 @@ class DisplayFlow(QObject):
                 self._copy(message.text, "Copied the last answer.")
                 return
 
-    def _copy_answer_by_turn(self, tid: str) -> None:
+    def copy_answer(self, tid: str) -> None:
         stream = self._chat.in_flight(self._current.id)
         if stream is not None and stream.turn_id == tid:
             QGuiApplication.clipboard().setText(stream.text)

@@ -45,19 +45,10 @@ class HistoryFlow(QObject):
         parent: QWidget,
     ) -> None:
         super().__init__(parent)
-        self._parent = parent
-        self._current = current
-        self._store = store
-        self._sidebar = sidebar
-        self._banner = banner
-        self._status = status
-        self._is_dark = is_dark
+        self._parent, self._current, self._store = parent, current, store
+        self._sidebar, self._banner, self._status = sidebar, banner, status
+        self._is_dark = is_dark  # exports in HTML follow the window's theme
         self._last_deleted: int | None = None
-        sidebar.rename_requested.connect(self.rename)
-        sidebar.pin_requested.connect(self.pin)
-        sidebar.export_requested.connect(self.export)
-        sidebar.undo_requested.connect(self.undo_delete)
-        sidebar.undo_expired.connect(self._forget_deleted)
 
     def commands(self) -> dict[str, Callable[[], None]]:
         """The window's commands (see widgets/actions.py) this flow answers."""
@@ -99,7 +90,7 @@ class HistoryFlow(QObject):
     def deleted(self, conv_id: int, title: str) -> None:
         """Called by the window after a soft delete: offer Undo."""
         if self._last_deleted is not None and self._last_deleted != conv_id:
-            self._forget_deleted()
+            self.forget_deleted()
         self._last_deleted = conv_id
         self._sidebar.show_undo(title or "New chat")
 
@@ -111,7 +102,7 @@ class HistoryFlow(QObject):
         self.list_changed.emit()
         self.open_requested.emit(conv_id)
 
-    def _forget_deleted(self) -> None:
+    def forget_deleted(self) -> None:
         # Undo is no longer offered: remove the conversation and its files for good.
         if self._last_deleted is None:
             return

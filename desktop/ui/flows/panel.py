@@ -30,10 +30,8 @@ class PanelFlow(QObject):
         store: Store,
     ) -> None:
         super().__init__(dock)
-        self._dock = dock
-        self._factory = factory
-        self._current = current
-        self._store = store
+        self._dock, self._factory = dock, factory
+        self._current, self._store = current, store
         self._panel: ConversationSettingsPanel | None = None
         current.changed.connect(self._load_overrides)
 

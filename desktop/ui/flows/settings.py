@@ -32,11 +32,9 @@ class SettingsFlow(QObject):
         on_applied: Callable[[], None],
     ) -> None:
         super().__init__(parent)
-        self._parent = parent
-        self._settings = settings
-        self._secrets = secrets
-        self._environ = environ
-        self._on_applied = on_applied
+        self._parent, self._on_applied = parent, on_applied
+        # What the dialog edits and reads the token through.
+        self._settings, self._secrets, self._environ = settings, secrets, environ
         self._test: WorkerHandle | None = None
         self.dialog: SettingsDialog | None = None
 
