@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal
 
 from desktop.process import import_renderer
+from desktop.ui.widgets.page_patch import merge_patch
 
 MIN_GAP_S = 0.05
 # Past LONG_CHARS of answer, at most LONG_GAP_S between passes. Every patch makes
@@ -104,17 +105,6 @@ class RenderThread(QThread):
             with self._cond:
                 # Wait to batch more text, but wake at once when the answer ends.
                 self._cond.wait_for(lambda: self._final, timeout=gap)
-
-
-def merge_patch(
-    earlier: tuple[int, list[str]] | None, start: int, blocks: list[str]
-) -> tuple[int, list[str]]:
-    """One patch (start, blocks) doing what `earlier` then (start, blocks) do: a later
-    patch replaces the blocks from its start on. The view merges held-back patches
-    the same way."""
-    if earlier is not None and start >= earlier[0]:
-        return earlier[0], earlier[1][: start - earlier[0]] + blocks
-    return start, blocks
 
 
 def _merge(patches: dict[str, tuple[int, list[str]]], kind: str, patch: Any) -> None:

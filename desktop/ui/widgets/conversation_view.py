@@ -26,7 +26,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QMenu, QWidget
 
 from desktop.resources import resource
-from desktop.ui.flows.render_thread import merge_patch
+from desktop.ui.widgets.page_patch import merge_patch
 
 log = logging.getLogger(__name__)
 
