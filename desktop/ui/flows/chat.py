@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
@@ -18,6 +18,7 @@ from desktop.store.models import MessageStatus
 from desktop.ui.flows.turns import (
     cut_short_message,
     notice_for,
+    request_body,
     title_from,
     to_message_usage,
     total_usage,
@@ -39,8 +40,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Statuses whose text is part of the conversation sent back to the model.
-SENDABLE = {"complete", "incomplete", "stopped", "interrupted"}
 # A finished answer's final save (status, usage, and the search index, ~20 ms for
 # 200 KB on this thread) waits this long, so that the GUI thread is free while the
 # page draws the last words; what arrived is saved at once the cheap way.
@@ -106,19 +105,9 @@ class ChatFlow(QObject):
 
     # --------------------------------------------------------------- send
     def choose_attachments(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
+        from desktop.ui.widgets.export_dialogs import attach_dialog
 
-        dialog = QFileDialog(self._parent, "Attach files")
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setNameFilters(
-            [
-                "Images, PDF and text files (*.png *.jpg *.jpeg *.webp *.gif *.pdf *.txt *.md "
-                "*.py *.js *.ts *.json *.csv *.html *.css *.c *.h *.cpp *.rs *.go *.java *.sh "
-                "*.toml *.yaml *.yml *.xml *.sql)",
-                "All files (*)",
-            ]
-        )
+        dialog = attach_dialog(self._parent)
         dialog.filesSelected.connect(self._tray.add_paths)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -193,30 +182,10 @@ class ChatFlow(QObject):
             return None
         return connection
 
-    def _request_body(self, conv_id: int) -> tuple[dict[str, Any], str]:
-        from desktop.api.request import RequestOptions, Turn, build_request
-
-        options = RequestOptions(**self._config.options(conv_id))
-        turns = []
-        previous_id: str | None = None
-        messages = self._store.messages(conv_id)
-        with_files = self._store.attachment_counts([m.id for m in messages if m.role == "user"])
-        for message in messages:
-            if message.status == MessageStatus.STREAMING:
-                continue
-            if message.role == "user":
-                files = self._store.attachments(message.id) if message.id in with_files else []
-                turns.append(Turn("user", message.text, tuple(files)))
-            elif message.text and message.status in SENDABLE:
-                turns.append(Turn("assistant", message.text))
-                previous_id = message.response_id or previous_id
-        body = build_request(turns, options, previous_id)
-        return body, options.model
-
     def _start_answer(self, conv_id: int, question_id: int, connection: Connection) -> None:
         self._banner.hide()
         try:
-            body, model = self._request_body(conv_id)
+            body, model = request_body(self._store, conv_id, self._config.options(conv_id))
         except ValueError as error:
             self._banner.show_message(f"{error}. Open Settings to fix it.", settings=True)
             return

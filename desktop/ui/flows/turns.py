@@ -1,14 +1,20 @@
-"""Stored messages as the conversation page draws them, and the small value
-conversions between the store and the API layers (no widgets here)."""
+"""Stored messages as the conversation page draws them and as a request sends them,
+and the small value conversions between the store and the API layers (no widgets)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from desktop.store.models import Message, MessageStatus, MessageUsage
 
 if TYPE_CHECKING:
     from desktop.api.events import Usage
+    from desktop.store import Store
+
+
+# Statuses whose text is part of the conversation sent back to the model.
+SENDABLE = {"complete", "incomplete", "stopped", "interrupted"}
 
 
 class HtmlCache(Protocol):
@@ -91,6 +97,32 @@ def title_from(text: str, limit: int = 60) -> str:
         return line
     cut = line[:limit].rsplit(" ", 1)[0]
     return (cut or line[:limit]) + "…"
+
+
+def request_body(
+    store: Store, conv_id: int, options: Mapping[str, Any]
+) -> tuple[dict[str, Any], str]:
+    """The request asking for the next answer in `conv_id` (every question with its
+    files, and the answers worth sending back), and the model it goes to.
+    Raises ValueError for options the API would refuse."""
+    from desktop.api.request import RequestOptions, Turn, build_request
+
+    request_options = RequestOptions(**options)
+    turns = []
+    previous_id: str | None = None
+    messages = store.messages(conv_id)
+    with_files = store.attachment_counts([m.id for m in messages if m.role == "user"])
+    for message in messages:
+        if message.status == MessageStatus.STREAMING:
+            continue
+        if message.role == "user":
+            files = store.attachments(message.id) if message.id in with_files else []
+            turns.append(Turn("user", message.text, tuple(files)))
+        elif message.text and message.status in SENDABLE:
+            turns.append(Turn("assistant", message.text))
+            previous_id = message.response_id or previous_id
+    body = build_request(turns, request_options, previous_id)
+    return body, request_options.model
 
 
 def turn_dict(message: Message, cache: HtmlCache | None = None) -> dict[str, Any]:

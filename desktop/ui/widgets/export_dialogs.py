@@ -1,4 +1,4 @@
-"""File dialogs for exporting and importing conversations.
+"""File dialogs for exporting and importing conversations, and for attaching files.
 
 Qt's own (non-native) dialog is used: it is fully keyboard-driven, looks the same
 on every desktop and can be driven by tests. `export_dialog`/`import_dialog`
@@ -28,6 +28,23 @@ def _start_dir(directory: Path | None) -> str:
         return str(directory)
     documents = Path.home() / "Documents"
     return str(documents if documents.is_dir() else Path.home())
+
+
+ATTACH_FILTERS = [
+    "Images, PDF and text files (*.png *.jpg *.jpeg *.webp *.gif *.pdf *.txt *.md "
+    "*.py *.js *.ts *.json *.csv *.html *.css *.c *.h *.cpp *.rs *.go *.java *.sh "
+    "*.toml *.yaml *.yml *.xml *.sql)",
+    "All files (*)",
+]
+
+
+def attach_dialog(parent: QWidget | None) -> QFileDialog:
+    """An Open dialog for files to send with the next question."""
+    dialog = QFileDialog(parent, "Attach files")
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setNameFilters(ATTACH_FILTERS)
+    return dialog
 
 
 def export_dialog(
