@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from desktop.store import MessageStatus
-from desktop.ui.flows import display as window_display
+from desktop.ui.flows import display as display_flow
 from tests.ui.conftest import run_js
 
 pytestmark = pytest.mark.gui
@@ -31,7 +31,7 @@ def test_older_turns_wait_for_the_first_frame(make_window: Any, qtbot: Any) -> N
     reports: list[int] = []
     window.view.turns_painted.connect(reports.append)
     window.open_conversation(conv_id)
-    first = window_display.FIRST_PAINT_TURNS
+    first = display_flow.FIRST_PAINT_TURNS
     assert window.display._paint_wait is not None  # older turns wait for the page's report
     qtbot.waitUntil(lambda: bool(reports), timeout=5000)
     qtbot.waitUntil(lambda: run_js(qtbot, window.view, TURNS_JS) == 120, timeout=10000)
@@ -47,7 +47,7 @@ def test_a_page_that_never_paints_still_gets_the_older_turns(
 ) -> None:
     window = make_window()
     conv_id = fill(window.store, 30)
-    monkeypatch.setattr(window_display, "PAINT_FALLBACK_MS", 200)
+    monkeypatch.setattr(display_flow, "PAINT_FALLBACK_MS", 200)
     window.view.turns_painted.disconnect(window.display._turns_painted)  # as if hidden
     window.open_conversation(conv_id)
     qtbot.waitUntil(lambda: run_js(qtbot, window.view, TURNS_JS) == 60, timeout=10000)
