@@ -17,8 +17,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
     QSplitter,
-    QVBoxLayout,
-    QWidget,
 )
 
 from desktop import APP_NAME
@@ -30,10 +28,7 @@ from desktop.ui.flows.find import FindFlow
 from desktop.ui.flows.panel import PanelFlow
 from desktop.ui.widgets.about import show_about
 from desktop.ui.widgets.actions import ACTIONS, MENUS, build_actions
-from desktop.ui.widgets.banner import Banner
-from desktop.ui.widgets.composer import Composer
-from desktop.ui.widgets.conversation_view import ConversationView
-from desktop.ui.widgets.find_bar import FindBar
+from desktop.ui.widgets.conversation_pane import ConversationPane
 from desktop.ui.widgets.sidebar import Sidebar
 from desktop.ui.widgets.status_bar import StatusBar
 
@@ -74,17 +69,16 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar(
             self, fetch=lambda offset, limit: store.list_conversations(limit, offset)
         )
-        self.view = ConversationView(self)
-        self.banner = Banner(self)
-        self.find_bar = FindBar(self)
-        self.composer = Composer(self)
+        pane = ConversationPane(self)
+        self.view, self.banner, self.find_bar = pane.view, pane.banner, pane.find_bar
+        self.composer = pane.composer
         self.current = CurrentConversation(self)
         from desktop.ui.widgets.attachment_tray import AttachmentTray
 
         self.tray = AttachmentTray(lambda: config.image_detail(self.current.id), self)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
-        self._lay_out()
+        self._lay_out(pane)
         self.panel_dock = QDockWidget("This conversation", self)
         self.panel_dock.setObjectName("conversationSettingsDock")
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.panel_dock)
@@ -126,21 +120,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.composer.focus)
 
     # ------------------------------------------------------------ set-up
-    def _lay_out(self) -> None:
-        pane = QWidget(self)
-        pane.setObjectName("conversationPane")
-        column = QVBoxLayout(pane)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(self.find_bar)
-        column.addWidget(self.view, 1)
-        bottom = QWidget(pane)
-        bottom_layout = QVBoxLayout(bottom)
-        bottom_layout.setContentsMargins(16, 6, 16, 12)
-        bottom_layout.setSpacing(8)
-        bottom_layout.addWidget(self.banner)
-        bottom_layout.addWidget(self.composer)
-        column.addWidget(bottom)
+    def _lay_out(self, pane: ConversationPane) -> None:
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.sidebar)
