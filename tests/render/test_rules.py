@@ -57,7 +57,7 @@ CASES: list[tuple[str, str, list[str], list[str]]] = [
     ("code-span-next-to-dollar", "cost $5 or `$x` here", ["<code>$x</code>"], ["<math"]),
     ("failing-latex", r"bad \(\frac{1}{\) end", ['<code class="math-error"'], ["<math"]),
     ("failing-latex-block", "\\[\nx^\n\\]", ['<pre class="math-error"'], ["<math"]),
-    ("unclosed-paren", r"open \(x+1 here", [r"\(x+1"], ["<math"]),
+    ("unclosed-paren", r"open \(x+1 here", ["open (x+1 here"], ["<math", "\\"]),
     ("annotation", r"$a+b$", ['<annotation encoding="application/x-tex">a+b</annotation>'], []),
     ("math-text-escaped", r"$\text{<script>x</script>}$", ["&lt;script&gt;"], ["<script"]),
     ("math-href-dropped", r"$\href{javascript:alert(1)}{x}$", ["<mi>x</mi>"], ["href="]),
