@@ -104,6 +104,20 @@ CASES: list[tuple[str, str, list[str], list[str]]] = [
         [],
     ),
     ("code-indented", "    indented", ['<div class="code-block"', "indented"], []),
+    # The info string is read with its backslash escapes and entities resolved.
+    (
+        "code-info-escapes",
+        "```c\\+\\+\nint x;\n```",
+        ['data-lang="c++"', '<span class="code-lang">c++</span>', '<span class="kt">int</span>'],
+        ["\\+"],
+    ),
+    (
+        "code-info-entities",
+        "``` f&ouml;&ouml; x\nfoo\n```",
+        ['data-lang="föö"', '<span class="code-lang">föö</span>'],
+        ["&amp;ouml;"],
+    ),
+    ("code-info-label-escaped", "``` a&lt;b\nx\n```", ['"code-lang">a&lt;b</span>'], ["a<b"]),
     ("raw-html-block", "<div onclick='x()'>hi</div>", ["&lt;div"], ["<div onclick"]),
     ("raw-html-inline", "a <script>alert(1)</script> b", ["&lt;script&gt;"], ["<script"]),
     ("raw-iframe", '<iframe src="http://x"></iframe>', ["&lt;iframe"], ["<iframe"]),
