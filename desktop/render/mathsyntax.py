@@ -70,6 +70,12 @@ def _closer_follows(state: StateBlock, closer: str, start: int) -> bool:
     return hit >= 0
 
 
+def _quoted(state: StateBlock, line: int) -> bool:
+    """Whether `line` is read inside a block quote (its start moved past a `>`)."""
+    raw_start = state.eMarks[line - 1] + 1 if line else 0
+    return ">" in state.src[raw_start : state.bMarks[line]]
+
+
 def _closing_line(
     state: StateBlock, start_line: int, end_line: int, closer: str, search_from: int
 ) -> tuple[int, bool] | None:
@@ -81,10 +87,16 @@ def _closing_line(
     if not closable and not state.env.get(OPEN_TAIL):
         # Text: where its container ends does not matter.
         return start_line + 1, False
+    quoted = _quoted(state, start_line)
     line = start_line
     while line < end_line:
         if line > start_line:
             if state.sCount[line] < state.blkIndent and not state.isEmpty(line):
+                break
+            # Asked whether it may cut a paragraph short, a formula in a quote is told
+            # the end of the whole text, not of the quote: the quote's lines are those
+            # with their `>` stripped (and lazy ones, marked by a negative indent).
+            if quoted and state.sCount[line] >= 0 and not _quoted(state, line):
                 break
             search_from = state.bMarks[line] + state.tShift[line]
         hit = _find_unescaped(src, closer, search_from, state.eMarks[line]) if closable else -1

@@ -66,6 +66,9 @@ def test_only_the_open_tail_of_a_stream_shows_a_formula_being_written() -> None:
         # A closer that the rest of its line turns into an inline one.
         "> q\n| a | b |\n\\[\npara \\[ a\n- a\nb \\] c\npara\n\nOne.\n\nTwo.\n\n\\[ x\n",
         "text\nb \\] c\n\\[\n===\n| a | b |\n[d]\n\\[\nb \\] c\n\nOne.\n\n\\[ x\n",
+        # A closer after the quote ends closes nothing inside it.
+        "para \\[ a\n> q\n\\[ x\n[d]: /u\n\n$$\n```\n\\]\n[d]: /u\n```\nx $$ y\n\n\\[ x\n",
+        "> q\n> \\[ z\n>\nfoo \\]\n\n\\[ x\n",
     ],
 )
 def test_a_stream_through_an_unclosed_formula_ends_as_commonmark(text: str) -> None:
@@ -77,3 +80,13 @@ def test_a_stream_through_an_unclosed_formula_ends_as_commonmark(text: str) -> N
     blocks = [block.html for block in render_blocks(text)]
     for sealed in sealed_after_each_feed:
         assert sealed == blocks[: len(sealed)]
+
+
+@pytest.mark.parametrize("opening", ["> q\n> \\[ z\n\n", "- a\n  \\[ z\n\n"])
+def test_an_unclosed_formula_in_a_container_leaves_the_rest_to_be_sealed(opening: str) -> None:
+    text = opening + "Para.\n\n" * 50
+    renderer = StreamingRenderer()
+    for start in range(0, len(text), 7):
+        renderer.feed(text[start : start + 7])
+    # Feeds stay cheap: only the last paragraph is still open.
+    assert renderer.sealed_count == 50
