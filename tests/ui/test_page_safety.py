@@ -234,3 +234,23 @@ def _hover(view: Any, point: QPoint) -> None:
         Qt.KeyboardModifier.NoModifier,
     )
     QApplication.sendEvent(target, event)
+
+
+def test_a_mailto_link_opens_with_only_its_subject_and_body(qtbot: Any, view: Any) -> None:
+    """Even a mailto href that reached the page whole (here put in directly) opens
+    without its `attach=` and `cc=` fields: Python checks what the page sends."""
+    from PySide6.QtGui import QDesktopServices
+
+    from tests.ui.test_main_window import _UrlCatcher
+
+    catcher = _UrlCatcher()
+    QDesktopServices.setUrlHandler("mailto", catcher, "open")
+    try:
+        raw = (
+            '<p><a href="mailto:x@y?cc=z@w&amp;attach=/home/user/.ssh/id_rsa&amp;body=Hi">m</a></p>'
+        )
+        _load(qtbot, view, [{"id": "m1", "role": "assistant", "blocks": [raw]}])
+        run_js(qtbot, view, "(document.querySelector('.answer a').click(), true)")
+        qtbot.waitUntil(lambda: catcher.urls == ["mailto:x@y?body=Hi"], timeout=5000)
+    finally:
+        QDesktopServices.unsetUrlHandler("mailto")
