@@ -201,6 +201,7 @@ class SearchDialog(QDialog):
         self.edit.setClearButtonEnabled(True)
         self.status = QLabel("Type to search every conversation.", self)
         self.status.setObjectName("searchStatus")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # it may show a store error
         self.status.setAccessibleName("Search status")
         self.model = SearchHitModel(self)
         self.model.mark = MARK_DARK if self._is_dark() else MARK_LIGHT

@@ -41,7 +41,7 @@ def test_status_bar_labels_show_server_text_as_text(qtbot: Any) -> None:
     assert [_label_shows(bar.state_label), _label_shows(bar.model_label)] == [HOSTILE] * 2
 
 
-def test_connection_test_result_and_field_messages_show_text(qtbot: Any) -> None:
+def test_connection_test_result_field_messages_and_search_status_show_text(qtbot: Any) -> None:
     from desktop.ui.settings.connection_form import ConnectionForm
     from desktop.ui.settings.fields import InlineMessage
 
@@ -53,7 +53,13 @@ def test_connection_test_result_and_field_messages_show_text(qtbot: Any) -> None
     form = ConnectionForm(SessionSecrets(), {})
     qtbot.addWidget(form)
     form.test_result.setText(HOSTILE)
-    assert [_label_shows(message), _label_shows(form.test_result)] == [HOSTILE] * 2
+    from desktop.ui.search_dialog import SearchDialog
+
+    search = SearchDialog(lambda _query: [])
+    qtbot.addWidget(search)
+    search.status.setText(HOSTILE)
+    labels = [message, form.test_result, search.status]
+    assert [_label_shows(label) for label in labels] == [HOSTILE] * 3
 
 
 def test_tooltips_and_names_from_titles_and_files_show_text(qtbot: Any) -> None:
