@@ -80,7 +80,6 @@ _ALLOWED_ATTRS = frozenset(
         "columnlines",
         "columnspacing",
         "depth",
-        "display",
         "displaystyle",
         "fence",
         "form",
