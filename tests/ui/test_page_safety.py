@@ -174,47 +174,48 @@ LINKS = (
 
 
 def test_hovering_a_link_shows_its_real_target_in_the_status_bar(
-    make_window: Any, qtbot: Any
+    make_window: Any, qtbot: Any, fake_server: Any
 ) -> None:
-    from desktop.render import render_markdown
+    from tests.ui.test_main_window import ask
 
+    fake_server.set_default("normal", answer=LINKS)
     window = make_window()
-    view = window.view
-    with qtbot.waitSignal(view.turns_painted, timeout=10000):
-        view.load_turns(
-            [{"id": "m1", "role": "assistant", "model": "", "blocks": [render_markdown(LINKS)]}]
-        )
-    shown: list[str] = []
+    ask(qtbot, window, "Where can I read more?")
+    shown = []
     for n, target in enumerate(
         ["https://evil.example/steal?x=1", "mailto:help@example.com?subject=Hi"]
     ):
-        box = run_js(
-            qtbot,
-            view,
-            f"(() => {{ const r = document.querySelectorAll('.answer a')[{n}]"
-            ".getBoundingClientRect(); return [r.left + 5, r.top + r.height / 2]; })()",
-        )
-        ratio = view.zoomFactor()
-        point = QPoint(int(box[0] * ratio), int(box[1] * ratio))
-        _hover_until(qtbot, view, point, lambda t=target: window.status.currentMessage() == t)
-        shown.append(window.status.currentMessage())
-        _hover_until(qtbot, view, QPoint(2, 2), lambda: window.status.currentMessage() == "")
-    assert shown == ["https://evil.example/steal?x=1", "mailto:help@example.com?subject=Hi"]
+        link = f"document.querySelectorAll('.answer a[href]')[{n}]"
+        shown.append(_hover_until(qtbot, window, link, lambda t=target: t))
+        shown.append(_hover_until(qtbot, window, None, lambda: ""))
+    assert shown == ["https://evil.example/steal?x=1", "", "mailto:help@example.com?subject=Hi", ""]
 
 
-def _hover_until(qtbot: Any, view: Any, point: QPoint, done: Any) -> None:
-    """Moves the pointer to `point` until `done()`: a move can come before the page
-    has laid the answer out, and a pointer that does not move reports nothing new."""
+def _hover_until(qtbot: Any, window: Any, element: str | None, wanted: Any) -> str:
+    """Moves the pointer over `element` (a page expression; None: the page's corner)
+    until the status bar shows `wanted()`, and returns what it shows: a move can come
+    before the page has laid the answer out, and a pointer at rest reports nothing."""
     from pytestqt.exceptions import TimeoutError as WaitTimeout
 
+    view = window.view
     for attempt in range(25):
+        point = QPoint(2, 2)
+        if element is not None:
+            box = run_js(
+                qtbot,
+                view,
+                f"(() => {{ const r = {element}.getBoundingClientRect();"
+                " return [r.left + 4, r.top + r.height / 2]; })()",
+            )
+            ratio = view.zoomFactor()
+            point = QPoint(int(box[0] * ratio), int(box[1] * ratio))
         _hover(view, point + QPoint(attempt % 2, 0))
         try:
-            qtbot.waitUntil(done, timeout=200)
-            return
+            qtbot.waitUntil(lambda: window.status.currentMessage() == wanted(), timeout=200)
+            break
         except WaitTimeout:
             continue  # not there yet: move again
-    assert done()
+    return str(window.status.currentMessage())
 
 
 def _hover(view: Any, point: QPoint) -> None:
