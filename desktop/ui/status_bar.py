@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 if TYPE_CHECKING:
@@ -65,6 +65,10 @@ class StatusBar(QStatusBar):
         self.total_label = QLabel(self)
         self.total_label.setObjectName("statusTotal")
         self.total_label.setAccessibleName("Conversation token total")
+        # Error sentences and model names come from the server: shown as text, never
+        # as markup.
+        for label in (self.state_label, self.model_label, self.usage_label, self.total_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.addWidget(self.state_label, 1)
         self.addPermanentWidget(self.usage_label)
         self.addPermanentWidget(self.total_label)
@@ -74,6 +78,16 @@ class StatusBar(QStatusBar):
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self._tick)
         self._phase = ""
+
+    def show_link(self, target: str) -> None:
+        """Where the link under the pointer leads, while it is there ("" when it left)."""
+        if not target:
+            self.clearMessage()
+            return
+        # The middle goes when it is too long: a link's host and its end both matter.
+        width = max(200, self.width() - 24)
+        shown = self.fontMetrics().elidedText(target, Qt.TextElideMode.ElideMiddle, width)
+        self.showMessage(shown)
 
     def set_model(self, model: str) -> None:
         self.model_label.setText(model)

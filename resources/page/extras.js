@@ -141,7 +141,10 @@
 
   // Thumbnails (images, from data: URLs) and chips (other files) on a question.
   // Clicking one dispatches "parley-attachment" {turnId, index} on document; the
-  // bridge is private to conversation.js, which forwards it to Python.
+  // bridge is private to conversation.js, which forwards it to Python. Only the
+  // buttons made here count (answers are model text and may imitate one), and
+  // each knows its turn and index from the call that made it.
+  const attachmentButtons = new WeakMap();
   api.attachments = function (turnId, list) {
     const node = turnNode(turnId);
     if (!node) return;
@@ -159,7 +162,7 @@
       box.replaceChildren.apply(box, list.map(function (item, index) {
         const button = el("button", "attachment");
         button.type = "button";
-        button.dataset.index = String(index);
+        attachmentButtons.set(button, { turnId: String(turnId), index: index });
         button.title = [item.name, sizeText(item.size)].filter(Boolean).join(" \u00b7 ");
         button.setAttribute("aria-label", "Open " + (item.name || "attachment"));
         const src = String(item.url || "");
@@ -183,11 +186,12 @@
   };
 
   document.addEventListener("click", function (event) {
-    const button = event.target.closest && event.target.closest(".attachments .attachment");
-    if (!button) return;
-    const turn = button.closest(".turn");
-    document.dispatchEvent(new CustomEvent("parley-attachment", {
-      detail: { turnId: turn ? turn.dataset.id : null, index: Number(button.dataset.index) },
-    }));
+    for (let node = event.target; node; node = node.parentElement) {
+      const detail = attachmentButtons.get(node);
+      if (detail) {
+        document.dispatchEvent(new CustomEvent("parley-attachment", { detail: detail }));
+        return;
+      }
+    }
   });
 })();
