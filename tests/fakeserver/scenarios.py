@@ -13,10 +13,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tests.fakeserver.tools import (
+    COMMENTARY,
+    FILE_NOTES,
+    FILES_ANSWER,
     TOOL_REJECTED,
     WEB_SEARCH_ANSWER,
     WEB_SEARCH_QUERY,
     annotation_events,
+    find_in_page_item,
     url_annotations,
     web_search_events,
     web_search_item,
@@ -36,6 +40,7 @@ MODEL_SNAPSHOT = "gpt-5.4-pro-2026-03-05"
 HTTP_REASONS = {
     200: "OK",
     400: "Bad Request",
+    402: "Payment Required",
     401: "Unauthorized",
     403: "Forbidden",
     404: "Not Found",
@@ -53,6 +58,7 @@ ERROR_MESSAGES = {
     403: ("permission_error", "You do not have access to this model."),
     404: ("not_found_error", "No route for that URI"),
     429: ("rate_limit_error", "Rate limit reached; please slow down."),
+    402: ("insufficient_quota", "Your account has no credit left; add some to continue."),
     500: ("server_error", "The server had an error while processing your request."),
     503: ("server_error", "The service is temporarily overloaded."),
 }
@@ -64,7 +70,10 @@ class Scenario:
 
     `kind` is one of: normal, incomplete, failed, error_event, refusal, reasoning_text,
     cut, malformed, http_error, non_json_error, web_search (a search call before the
-    answer, and `url_citation` annotations for every "([title](url))" in it).
+    answer, and `url_citation` annotations for every "([title](url))" in it), files (an
+    answer with file_citation, container_file_citation and file_path annotations).
+    A non-empty `commentary` is sent first as a message of phase "commentary". When the
+    request includes "reasoning.encrypted_content", reasoning items carry it.
     """
 
     kind: str = "normal"
@@ -88,6 +97,10 @@ class Scenario:
     search_query: str = WEB_SEARCH_QUERY  # kind "web_search"
     error_message: str | None = None  # kind "http_error": replaces the status's message
     error_param: str | None = None  # OpenAI envelope's `param`
+    error_code: str | None = None  # the envelope's `code` (Cloudflare's is a number)
+    echo_header: str | None = None  # kind "http_error": quote this request header back
+    should_retry: str | None = None  # the `x-should-retry` header of an error
+    commentary: str = ""
 
     def with_(self, **changes: Any) -> Scenario:
         return replace(self, **changes)
@@ -110,6 +123,26 @@ PRESETS: dict[str, dict[str, Any]] = {
     "malformed": {"kind": "malformed"},
     "non_json_error": {"kind": "non_json_error", "status": 502},
     "web_search": {"kind": "web_search", "answer": WEB_SEARCH_ANSWER},
+    "commentary": {"kind": "web_search", "answer": WEB_SEARCH_ANSWER, "commentary": COMMENTARY},
+    "files": {"kind": "files", "answer": FILES_ANSWER},
+    # OpenAI's "insufficient_quota" 429 and Cloudflare's 3036 (daily free allocation).
+    "quota": {
+        "kind": "http_error",
+        "status": 429,
+        "error_code": "insufficient_quota",
+        "error_message": "You have used up your current quota; check your plan and billing.",
+        "should_retry": "false",
+    },
+    "cf_quota": {
+        "kind": "http_error",
+        "status": 429,
+        "envelope": "cloudflare",
+        "error_code": "3036",
+        "error_message": "AiError: the daily free allocation of neurons is used up; "
+        "upgrade to Workers Paid to continue.",
+    },
+    # A proxy that quotes the Authorization header back in its complaint.
+    "echo_auth": {"kind": "http_error", "status": 400, "echo_header": "authorization"},
     "tool_rejected": {
         "kind": "http_error",
         "status": 400,
@@ -188,6 +221,12 @@ def _json_script(status: int, body: dict[str, Any], scenario: Scenario) -> Scrip
     headers = [("Content-Type", "application/json")]
     if scenario.retry_after is not None:
         headers.append(("Retry-After", scenario.retry_after))
+    if status >= 400 and scenario.envelope == "cloudflare":
+        headers.append(("cf-ray", "8f0fake0001-LHR"))
+    elif status >= 400:
+        headers.append(("x-request-id", "req_fake0001"))
+    if scenario.should_retry is not None:
+        headers.append(("x-should-retry", scenario.should_retry))
     data = json.dumps(body).encode()
     return Script(
         status,
@@ -226,7 +265,9 @@ def error_body(scenario: Scenario) -> dict[str, Any]:
     kind, message = ERROR_MESSAGES.get(scenario.status, ("server_error", "Error"))
     message = scenario.error_message or message
     if scenario.envelope == "cloudflare":
-        code = {401: 10000, 403: 10001, 404: 7003, 429: 3040}.get(scenario.status, 5000)
+        code: Any = {401: 10000, 403: 10001, 404: 7003, 429: 3040}.get(scenario.status, 5000)
+        if scenario.error_code is not None:
+            code = int(scenario.error_code)
         return {
             "success": False,
             "errors": [{"code": code, "message": message}],
@@ -234,7 +275,12 @@ def error_body(scenario: Scenario) -> dict[str, Any]:
             "result": None,
         }
     return {
-        "error": {"message": message, "type": kind, "param": scenario.error_param, "code": None}
+        "error": {
+            "message": message,
+            "type": scenario.error_code or kind,
+            "param": scenario.error_param,
+            "code": scenario.error_code,
+        }
     }
 
 
@@ -259,8 +305,7 @@ def response_object(
     body = request_body if isinstance(request_body, dict) else {}
     now = int(time.time())
     if output is None:
-        output = [_reasoning_item(scenario, done=True), *_tool_items(scenario, done=True)]
-        output.append(_message_item(scenario, done=True))
+        output = _output(scenario, request_body)
     incomplete = {"reason": "max_output_tokens"} if status == "incomplete" else None
     return {
         "background": False,
@@ -292,17 +337,56 @@ def response_object(
     }
 
 
-def _reasoning_item(scenario: Scenario, done: bool) -> dict[str, Any]:
+def _output(scenario: Scenario, request_body: Any, text: str | None = None) -> list[Any]:
+    """The finished output items, in the order they were streamed."""
+    output = [_reasoning_item(scenario, True, request_body)]
+    if scenario.commentary:
+        output.append(_commentary_item(scenario, True))
+    output += _tool_items(scenario, done=True)
+    output.append(
+        _message_item(scenario.with_(answer=scenario.answer if text is None else text), True)
+    )
+    return output
+
+
+def _encrypted(request_body: Any) -> str | None:
+    """Opaque reasoning state, as `include: ["reasoning.encrypted_content"]` asks; it
+    differs per request (by the number of input items), as real ciphertext does."""
+    body = request_body if isinstance(request_body, dict) else {}
+    if "reasoning.encrypted_content" not in (body.get("include") or ()):
+        return None
+    items = body.get("input")
+    turn = len(items) if isinstance(items, list) else 1
+    return f"gAAAAABfake-encrypted-reasoning-{turn:04d}=="
+
+
+def _reasoning_item(scenario: Scenario, done: bool, request_body: Any = None) -> dict[str, Any]:
     summary = [{"type": "summary_text", "text": scenario.reasoning}] if done else []
-    return {"id": "rs_fake0001", "type": "reasoning", "summary": summary}
+    item: dict[str, Any] = {"id": "rs_fake0001", "type": "reasoning", "summary": summary}
+    encrypted = _encrypted(request_body)
+    if done and encrypted is not None:
+        item["encrypted_content"] = encrypted
+    return item
 
 
 def _tool_items(scenario: Scenario, done: bool) -> list[dict[str, Any]]:
-    return [web_search_item(scenario.search_query, done)] if scenario.kind == "web_search" else []
+    if scenario.kind != "web_search":
+        return []
+    items = [web_search_item(scenario.search_query, done)]
+    if scenario.commentary:  # the richer turn also looks inside the page it opened
+        items.append(find_in_page_item(done))
+    return items
 
 
 def _annotations(scenario: Scenario, text: str) -> list[dict[str, Any]]:
+    if scenario.kind == "files":
+        return [dict(note) for note in FILE_NOTES]
     return url_annotations(text) if scenario.kind == "web_search" else []
+
+
+def _commentary_item(scenario: Scenario, done: bool) -> dict[str, Any]:
+    item = _message_item(scenario.with_(answer=scenario.commentary, kind="normal"), done)
+    return {**item, "id": "msg_fake_commentary", "phase": "commentary"}
 
 
 def _message_item(scenario: Scenario, done: bool, refusal: bool = False) -> dict[str, Any]:
@@ -326,6 +410,18 @@ def _message_item(scenario: Scenario, done: bool, refusal: bool = False) -> dict
         "phase": "final_answer",
         "content": content,
     }
+
+
+def _message_events(ev: _Events, item: dict[str, Any], at: int, text: str) -> None:
+    """A whole message streamed: added, its part, deltas, done events."""
+    ev.add("response.output_item.added", output_index=at, item={**item, "content": []})
+    ids = {"item_id": item["id"], "output_index": at, "content_index": 0}
+    ev.add("response.content_part.added", **ids, part={"type": "output_text", "text": ""})
+    for piece in _chunks(text, 12):
+        ev.add("response.output_text.delta", True, **ids, delta=piece, logprobs=[])
+    ev.add("response.output_text.done", **ids, text=text, logprobs=[])
+    ev.add("response.content_part.done", **ids, part=item["content"][0])
+    ev.add("response.output_item.done", output_index=at, item=item)
 
 
 def _chunks(text: str, size: int) -> list[str]:
@@ -378,17 +474,29 @@ def stream_events(scenario: Scenario, request_body: Any) -> list[tuple[str, dict
         )
         done_part = {"type": "summary_text", "text": scenario.reasoning}
         ev.add("response.reasoning_summary_part.done", **ids, summary_index=0, part=done_part)
-    ev.add("response.output_item.done", output_index=0, item=_reasoning_item(scenario, True))
+    ev.add(
+        "response.output_item.done",
+        output_index=0,
+        item=_reasoning_item(scenario, True, request_body),
+    )
     if kind == "error_event":
         ev.add(
             "error", code="server_error", message="The model crashed while thinking.", param=None
         )
         return ev.items
     at = 1
+    if scenario.commentary:
+        _message_events(ev, _commentary_item(scenario, True), at, scenario.commentary)
+        at += 1
     if kind == "web_search":
         for name, payload in web_search_events(scenario.search_query, at):
             ev.add(name, **payload)
         at += 1
+        if scenario.commentary:
+            find = find_in_page_item(True)
+            ev.add("response.output_item.added", output_index=at, item=find_in_page_item(False))
+            ev.add("response.output_item.done", output_index=at, item=find)
+            at += 1
     msg = _message_item(scenario, done=False)
     ev.add("response.output_item.added", output_index=at, item=msg)
     ids = {"item_id": msg["id"], "output_index": at, "content_index": 0}
@@ -421,7 +529,7 @@ def stream_events(scenario: Scenario, request_body: Any) -> list[tuple[str, dict
         ev.add("response.refusal.done", **ids, refusal=text)
         done_part = {"type": "refusal", "refusal": text}
     else:
-        for name, payload in annotation_events(text, msg["id"], at) if kind == "web_search" else []:
+        for name, payload in annotation_events(_annotations(scenario, text), msg["id"], at):
             ev.add(name, **payload)
         ev.add("response.output_text.done", **ids, text=text, logprobs=[])
         done_part = {
@@ -434,7 +542,8 @@ def stream_events(scenario: Scenario, request_body: Any) -> list[tuple[str, dict
     final_msg = _message_item(scenario.with_(answer=text), done=True, refusal=refusal)
     ev.add("response.output_item.done", output_index=at, item=final_msg)
     status = "incomplete" if kind == "incomplete" else "completed"
-    output = [_reasoning_item(scenario, True), *_tool_items(scenario, True), final_msg]
+    output = _output(scenario, request_body, text)
+    output[-1] = final_msg
     final = response_object(scenario.with_(answer=text), request_body, status=status, output=output)
     ev.add(f"response.{status}", response=final)
     return ev.items
