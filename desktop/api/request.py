@@ -129,9 +129,14 @@ def _input(turns: Sequence[Turn]) -> str | list[Mapping[str, Any]]:
 
 
 def build_request(
-    turns: Sequence[Turn], options: RequestOptions, previous_response_id: str | None = None
+    turns: Sequence[Turn],
+    options: RequestOptions,
+    previous_response_id: str | None = None,
+    *,
+    continued: bool = True,
 ) -> dict[str, Any]:
-    """The request body; fields the person did not set are left out."""
+    """The request body; fields the person did not set are left out. `continued=False`
+    says no later turn will follow (`parley ask`), so no reasoning is asked back."""
     if not turns:
         raise ValueError("a request needs at least one message")
     sent: Sequence[Turn] = turns
@@ -175,6 +180,6 @@ def build_request(
         body["stream"] = True
     if options.store is not None:
         body["store"] = options.store
-    if "previous_response_id" not in body:
+    if continued and "previous_response_id" not in body:
         body["include"] = [ENCRYPTED_REASONING]
     return body

@@ -93,6 +93,18 @@ class Citation:
         return data
 
 
+def source_text(item: Mapping[str, Any]) -> str:
+    """A cited source in one line of plain text, from `Citation.as_dict()` (as saved):
+    "Title — https://…", or "name.pdf (file file-abc)" for a file."""
+    url = str(item.get("url") or "")
+    title = str(item.get("title") or url)
+    if url:
+        return url if title == url else f"{title} — {url}"
+    kind = ANNOTATION_KINDS.get(str(item.get("kind") or ""), "file")
+    file_id = str(item.get("file_id") or "")
+    return f"{title} ({kind} {file_id})" if file_id and file_id != title else f"{kind} {title}"
+
+
 def tool_kind(item_type: Any) -> str | None:
     """ "web_search" for a `web_search_call` item; None for anything not a server tool."""
     if not isinstance(item_type, str) or not item_type.endswith("_call"):
