@@ -128,15 +128,23 @@ class Reply:
         )
 
     def replayable(self) -> list[Mapping[str, Any]]:
-        """The output items to send back as input, exactly as received. Reasoning
-        items are kept only with their `encrypted_content`: with `store: false` the
-        server cannot look one up by id, and would reject the request."""
-        return [
-            item
-            for item in self.output
-            if item.get("type") in REPLAYED_ITEMS
-            and (item.get("type") != "reasoning" or isinstance(item.get("encrypted_content"), str))
-        ]
+        """The output items to send back as input, exactly as received."""
+        return replayable(self.output)
+
+
+def replayable(output: Any) -> list[Mapping[str, Any]]:
+    """The items of an answer's output (as received, or as saved) to send back as
+    input. Reasoning items are kept only with their `encrypted_content`: with
+    `store: false` the server cannot look one up by id, and would reject the request.
+    Without any message item there is nothing that carries the answer's text, so
+    nothing is returned and the answer is sent as plain text instead."""
+    items = [
+        item
+        for item in _dicts(output)
+        if item.get("type") in REPLAYED_ITEMS
+        and (item.get("type") != "reasoning" or isinstance(item.get("encrypted_content"), str))
+    ]
+    return items if any(item.get("type") == "message" for item in items) else []
 
 
 class _Phase:
