@@ -370,6 +370,8 @@ def _response_record(stream: AnswerStream, outcome: AnswerOutcome) -> dict[str, 
         record["commentary"] = stream.commentary_text
     if reply is not None and reply.output:
         record["output"] = list(reply.output)
+    if outcome.failure is not None and outcome.failure.details:
+        record["error_details"] = outcome.failure.details  # already redacted
     return record
 
 

@@ -129,6 +129,8 @@ def test_quota_error_says_so_with_details(make_window: Any, qtbot: Any, fake_ser
     assert banner.details.isVisible()
     assert "request id 8f0fake0001-LHR" in banner.details.text()
     assert "The server said: AiError" in banner.details.text()
+    saved = window._store.response_data(window._store.messages(window._current)[-1].id)
+    assert saved["error_details"] == banner.details.text()  # kept with the answer
 
 
 def test_a_token_quoted_by_the_server_is_redacted_everywhere(
