@@ -172,6 +172,7 @@ class _Printer:
         self.sources = sources
         self.ends_with_newline = True
         self.reasoning_open = False  # stderr is in the middle of a line
+        self._err_kind = ""  # what that line is: "reasoning" or "commentary"
 
     def text(self, text: str) -> None:
         self._close_reasoning()
@@ -181,14 +182,17 @@ class _Printer:
 
     def reasoning(self, text: str) -> None:
         if self.show_reasoning:
-            self._stderr(text)
+            self._stderr(text, "reasoning")
 
     def commentary(self, text: str) -> None:
         """What the model says before it acts: to stderr, like other notes, so that
         stdout holds the answer alone."""
-        self._stderr(text)
+        self._stderr(text, "commentary")
 
-    def _stderr(self, text: str) -> None:
+    def _stderr(self, text: str, kind: str) -> None:
+        if kind != self._err_kind:
+            self._close_reasoning()  # reasoning and commentary never share a line
+            self._err_kind = kind
         self.err.write(text)
         self.err.flush()
         self.reasoning_open = not text.endswith("\n")

@@ -31,6 +31,7 @@ from desktop.api.errors import (
     RequestCancelled,
     error_from_response,
     failure_from_payload,
+    request_id,
 )
 from desktop.api.events import (
     CommentaryDelta,
@@ -179,6 +180,11 @@ class ResponsesClient:
                 "The connection closed before the answer was finished. Try again.",
                 partial=acc.snapshot(),
             )
+        except ApiError as exc:
+            # A failure inside a stream that was accepted: its id is on the 200's headers.
+            if exc.request_id is None and response is not None:
+                exc.request_id = request_id(response.headers)
+            raise
         finally:
             runner.run(_close_all(pump, response, client), cancellable=False)
 

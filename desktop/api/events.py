@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any, TypeAlias
 
 from desktop.api.errors import MalformedResponseError, failure_from_payload
+from desktop.api.parts import Parts
 from desktop.api.reply import (
     COMMENTARY,
     MESSAGE_BREAK,
@@ -98,60 +99,6 @@ _NONE: Events = ()
 TERMINAL_STATUSES = frozenset({"completed", "incomplete"})
 
 
-class _Parts:
-    """Text assembled from parts keyed by (output_index, part index), in arrival order.
-
-    `separator` goes before every new part, or with `per_item` only before the first
-    part of a new output item (parts of one message continue each other).
-    """
-
-    __slots__ = ("leads", "parts", "per_item", "separator")
-
-    def __init__(self, separator: str = "", *, per_item: bool = False) -> None:
-        self.parts: dict[tuple[int, int], list[str]] = {}
-        self.leads: dict[tuple[int, int], str] = {}
-        self.separator = separator
-        self.per_item = per_item
-
-    def append(self, key: tuple[int, int], text: str) -> str:
-        """Add a delta; return the text to show (a separator first for a new part)."""
-        part = self.parts.get(key)
-        if part is None:
-            lead = ""
-            if self.separator and self.parts:
-                last = next(reversed(self.parts))
-                lead = self.separator if not self.per_item or last[0] != key[0] else ""
-            self.parts[key] = [text]
-            self.leads[key] = lead
-            return lead + text
-        part.append(text)
-        return text
-
-    def finish(self, key: tuple[int, int], full: str) -> str:
-        """A `.done` event's full text wins; return what the deltas had not yet shown."""
-        had = "".join(self.parts.get(key, ()))
-        if key not in self.parts:
-            missing = self.append(key, full)
-        else:
-            missing = full[len(had) :] if full.startswith(had) else ""
-            part = self.parts[key]
-            part[:] = [full]  # in place: the accumulator's hot path may hold this list
-        return missing
-
-    def offset(self, key: tuple[int, int]) -> int:
-        """Where the part `key` starts in `text()` (its end when it is not there yet)."""
-        total = 0
-        for other, pieces in self.parts.items():
-            total += len(self.leads[other])
-            if other == key:
-                return total
-            total += sum(map(len, pieces))
-        return total
-
-    def text(self) -> str:
-        return "".join(self.leads[k] + "".join(p) for k, p in self.parts.items())
-
-
 _decoder = json.JSONDecoder()
 
 
@@ -179,12 +126,12 @@ class ReplyAccumulator:
     """
 
     def __init__(self) -> None:
-        self._text = _Parts(MESSAGE_BREAK, per_item=True)
-        self._commentary = _Parts(MESSAGE_BREAK, per_item=True)
+        self._text = Parts(MESSAGE_BREAK, per_item=True)
+        self._commentary = Parts(MESSAGE_BREAK, per_item=True)
         self._commentary_at: set[Any] = set()  # output indexes of commentary messages
         self._items: dict[int, Mapping[str, Any]] = {}  # finished output items
-        self._reasoning = _Parts(REASONING_PARAGRAPH)
-        self._refusal = _Parts()
+        self._reasoning = Parts(REASONING_PARAGRAPH)
+        self._refusal = Parts()
         self._usage: Usage | None = None
         self._status = "in_progress"
         self._incomplete_reason: str | None = None

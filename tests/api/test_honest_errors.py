@@ -14,6 +14,7 @@ from desktop.api import (
     CancelToken,
     QuotaExceededError,
     RequestCancelled,
+    ResponseFailedError,
     ResponsesClient,
     ServerError,
     error_from_response,
@@ -134,3 +135,12 @@ def test_a_brief_rate_limit_is_still_retried(fake_server: FakeResponsesServer) -
     client = ResponsesClient(fake_server.base_url, TOKEN)
     client.create(BODY)
     assert len(fake_server.requests) == 2
+
+
+def test_a_failure_mid_stream_names_the_request(fake_server: FakeResponsesServer) -> None:
+    fake_server.set_default("error_event")
+    client = ResponsesClient(fake_server.base_url, TOKEN)
+    with pytest.raises(ResponseFailedError) as info:
+        list(client.stream(BODY))
+    assert info.value.request_id == "req_fake_stream01"
+    assert "request id req_fake_stream01" in info.value.details()

@@ -340,6 +340,16 @@ def test_commentary_goes_to_stderr_and_sources_follow_the_answer(
     assert result.stderr.splitlines() == [scenario.commentary, USAGE]
 
 
+def test_reasoning_and_commentary_keep_their_own_lines(
+    fake_server: FakeResponsesServer, isolated_dirs: dict[str, Path]
+) -> None:
+    scenario = preset("commentary", reasoning="Thinking it over.")
+    fake_server.set_default(scenario)
+    result = run_parley(fake_server, "--show-reasoning", "--no-sources", QUESTION)
+    assert result.stderr.splitlines() == ["Thinking it over.", scenario.commentary, USAGE]
+    assert result.stdout == scenario.answer + "\n"
+
+
 def test_no_sources_leaves_the_answer_alone(
     fake_server: FakeResponsesServer, isolated_dirs: dict[str, Path]
 ) -> None:
