@@ -71,7 +71,7 @@ class ApiError(Exception):
         self.args = (self.user_message,)
 
     def add_wait(self, text: str) -> None:
-        """Append a clause (", the server asks to wait …") to both wordings."""
+        """Append a clause ("; the server asks to wait …") to both wordings."""
         self.user_message = f"{self.user_message.removesuffix('.')}{text}"
         self.cli_message = f"{self.cli_message.removesuffix('.')}{text}"
         self.args = (self.user_message,)
