@@ -84,12 +84,15 @@ def _sources_markdown(citations: Any) -> str:
         url = str(item.get("url") or "")
         title = str(item.get("title") or url or item.get("file_id") or "source")
         title = title.replace("[", "\\[").replace("]", "\\]")
+        kind = str(item.get("kind") or "url_citation")
         if url.startswith(("https://", "http://")):
             rows.setdefault(index, f"{index}. [{title}](<{url}>)")
+        elif kind == "url_citation" or kind not in ANNOTATION_KINDS:
+            rows.setdefault(index, f"{index}. {title}")  # not a web link: never a link
         else:
-            kind = ANNOTATION_KINDS.get(str(item.get("kind") or ""), "file")
+            label = ANNOTATION_KINDS[kind]
             file_id = str(item.get("file_id") or "")
-            extra = f" ({kind} `{file_id}`)" if file_id and file_id != title else f" ({kind})"
+            extra = f" ({label} `{file_id}`)" if file_id and file_id != title else f" ({label})"
             rows.setdefault(index, f"{index}. {title}{extra}")
     if not rows:
         return ""
