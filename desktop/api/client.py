@@ -11,7 +11,7 @@ import json
 import os
 import ssl
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,11 +27,14 @@ from desktop.api.errors import (
     ApiTimeoutError,
     MalformedResponseError,
     NetworkError,
+    QuotaExceededError,
     RequestCancelled,
     error_from_response,
     failure_from_payload,
+    request_id,
 )
 from desktop.api.events import (
+    CommentaryDelta,
     ReasoningDelta,
     RefusalDelta,
     Reply,
@@ -42,13 +45,16 @@ from desktop.api.events import (
     TextDelta,
 )
 from desktop.api.request import endpoint_url
-from desktop.api.retry import MAX_WAIT, backoff_delay, describe_wait, is_retryable_status
+from desktop.api.retry import MAX_WAIT, backoff_delay, describe_wait, should_retry
 from desktop.api.retry import retry_after as retry_after_seconds
 from desktop.api.runner import EventPump, LoopRunner
 
 __all__ = ["CancelToken", "ResponsesClient"]
 
 USER_AGENT = f"parley/{__version__}"
+# Waits before a retry at least this long are reported through `on_wait`, so the
+# person sees a countdown instead of a request that seems stuck.
+REPORTED_WAIT = 1.0
 
 
 class ResponsesClient:
@@ -64,7 +70,10 @@ class ResponsesClient:
         max_retries: int = 2,
         transport: httpx.AsyncBaseTransport | None = None,
         backoff_base: float = 0.5,
+        on_wait: Callable[[float], None] | None = None,
     ) -> None:
+        """`on_wait(seconds)` is called (on the calling thread) before each wait of a
+        second or more for a retry; the wait can be cancelled like the request."""
         self.base_url = base_url
         self.url = endpoint_url(base_url)
         self._token = token or None
@@ -73,6 +82,7 @@ class ResponsesClient:
         self.max_retries = max_retries
         self.backoff_base = backoff_base
         self._transport = transport
+        self._on_wait = on_wait
         self._ssl: ssl.SSLContext | None = None
         self._ssl_lock = threading.Lock()
         self._closed = False
@@ -100,6 +110,7 @@ class ResponsesClient:
         except ApiError as exc:
             if exc.partial is None:
                 exc.partial = acc.snapshot()
+            exc.redact((self._token,))
             raise
         finally:
             runner.close()
@@ -116,6 +127,9 @@ class ResponsesClient:
             raise RequestCancelled() from exc
         except httpx.HTTPError as exc:
             raise self._translate(exc) from exc
+        except ApiError as exc:
+            exc.redact((self._token,))
+            raise
         finally:
             runner.close()
 
@@ -166,6 +180,11 @@ class ResponsesClient:
                 "The connection closed before the answer was finished. Try again.",
                 partial=acc.snapshot(),
             )
+        except ApiError as exc:
+            # A failure inside a stream that was accepted: its id is on the 200's headers.
+            if exc.request_id is None and response is not None:
+                exc.request_id = request_id(response.headers)
+            raise
         finally:
             runner.run(_close_all(pump, response, client), cancellable=False)
 
@@ -216,17 +235,21 @@ class ResponsesClient:
                 model=str(body.get("model") or ""),
                 url=_public_url(self.url),
             )
+            error.redact((self._token,))
+            retry = not isinstance(error, QuotaExceededError) and should_retry(
+                response.status_code, response.headers
+            )
+            if not retry or attempt >= self.max_retries:
+                raise error
             wait = retry_after_seconds(response.headers)
             if wait is not None and wait > MAX_WAIT:
-                error.user_message = (
-                    f"{error.user_message.removesuffix('.')}; the server asks to wait "
-                    f"{describe_wait(wait)} before trying again."
+                error.add_wait(
+                    f"; the server asks to wait {describe_wait(wait)} before trying again."
                 )
-                error.args = (error.user_message,)
-                raise error
-            if not is_retryable_status(response.status_code) or attempt >= self.max_retries:
                 raise error
             delay = wait if wait is not None else backoff_delay(attempt, self.backoff_base)
+            if self._on_wait is not None and delay >= REPORTED_WAIT:
+                self._on_wait(delay)
             await asyncio.sleep(delay)
             attempt += 1
 
@@ -300,6 +323,8 @@ class ResponsesClient:
         if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
             return ApiError(
                 f"The server URL {_public_url(self.url)!r} is not valid. Check it in Settings.",
+                cli_message=f"The server URL {_public_url(self.url)!r} is not valid. "
+                "Check PARLEY_BASE_URL.",
                 partial=partial,
                 action=SETTINGS,
             )
@@ -324,6 +349,8 @@ def _events_of(reply: Reply) -> Iterator[StreamEvent]:
     yield ResponseStarted(reply.response_id, reply.model)
     if reply.reasoning:
         yield ReasoningDelta(reply.reasoning)
+    if reply.commentary:
+        yield CommentaryDelta(reply.commentary)
     yield from reply.tool_calls
     if reply.refusal:
         yield RefusalDelta(reply.refusal)

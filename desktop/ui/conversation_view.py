@@ -387,8 +387,13 @@ class ConversationView(QWebEngineView):
         self.call("toolActivity", turn_id, items)
 
     def show_citations(self, turn_id: str, items: list[dict[str, Any]]) -> None:
-        """Numbered sources under an answer."""
+        """Numbered sources under an answer (web pages and files, labelled)."""
         self.call("citations", turn_id, items)
+
+    def show_commentary(self, turn_id: str, text: str) -> None:
+        """The model's preamble ("I'll look that up first."), as plain muted text
+        above the tool activity, apart from the answer."""
+        self.call("commentary", turn_id, text)
 
     def start_answer(self, turn_id: str, model: str) -> None:
         turn = {"id": turn_id, "role": "assistant", "model": model}

@@ -228,6 +228,12 @@ class FakeResponsesServer:
             await writer.drain()
             return True
         scenario = self._pick(request.json)
+        if scenario.echo_header:
+            # What a careless proxy does: quote the offending header back, secret and all.
+            quoted = request.headers.get(scenario.echo_header, "")
+            scenario = scenario.with_(
+                error_message=f"Invalid header {scenario.echo_header.title()}: {quoted}"
+            )
         request.scenario = scenario
         script = build_script(scenario, request.json)
         if script.chunked and not scenario.delta_rate and not scenario.split_bytes:
