@@ -61,7 +61,8 @@ def link_target(url: str) -> str | None:
         for field in query.split("&")
         if unquote(field.partition("=")[0]).strip().lower() in _MAILTO_FIELDS
     ]
-    return "mailto:" + address + ("?" + "&".join(fields) if fields else "")
+    # The scheme keeps its case (`MAILTO:` is as valid, and CommonMark keeps it).
+    return url[:7] + address + ("?" + "&".join(fields) if fields else "")
 
 
 def _first_encoded_question_mark(address: str) -> int:

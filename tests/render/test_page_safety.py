@@ -76,7 +76,7 @@ def test_latex_class_does_not_become_a_parley_notice() -> None:
         ("[x](mailto:x@y?attach=/home/user/.ssh/id_rsa)", "mailto:x@y"),
         ("<mailto:a@b?Subject=Hi&cc=c@d&body=B&attach=x>", "mailto:a@b?Subject=Hi&body=B"),
         ("[m](mailto:a@b?subject=S#frag)", "mailto:a@b?subject=S"),
-        ("[m](MAILTO:a%3Fattach=/etc/passwd@b)", "mailto:a"),
+        ("[m](MAILTO:a%3Fattach=/etc/passwd@b)", "MAILTO:a"),
         ("![img](mailto:a@b?attach=x)", "mailto:a@b"),
         ("<a@b.example>", "mailto:a@b.example"),
     ],
