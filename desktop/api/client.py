@@ -133,6 +133,46 @@ class ResponsesClient:
         finally:
             runner.close()
 
+    def stream_background(
+        self, body: Mapping[str, Any], cancel: CancelToken | None = None
+    ) -> Iterator[StreamEvent]:
+        """Like `stream`, but the server keeps the answer running (`background`): a
+        broken connection is resumed where it broke, and a cancel stops it on the
+        server too. A server without background responses gets the ordinary request,
+        announced by a `BackgroundUnsupported` event. See background.py."""
+        from desktop.api.background import Follower
+
+        return Follower(self, cancel).start(body)
+
+    def resume(
+        self, response_id: str, after: int | None = None, cancel: CancelToken | None = None
+    ) -> Iterator[StreamEvent]:
+        """Stream a background answer already started: from its beginning, or after
+        the event numbered `after`. Ends with ResponseDone like `stream`."""
+        from desktop.api.background import Follower
+
+        return Follower(self, cancel).resume(response_id, after)
+
+    def retrieve(self, response_id: str, cancel: CancelToken | None = None) -> Reply:
+        """The response as the server holds it now (its status may be "in_progress")."""
+        from desktop.api.background import response_url
+
+        runner = LoopRunner(cancel)
+        try:
+            return runner.run(self._get_reply(response_url(self.base_url, response_id)))
+        except asyncio.CancelledError as exc:
+            raise RequestCancelled() from exc
+        except httpx.HTTPError as exc:
+            raise self._translate(exc) from exc
+        finally:
+            runner.close()
+
+    def cancel_response(self, response_id: str) -> bool:
+        """Stop a background answer on the server; False when that could not be done."""
+        from desktop.api.background import cancel_on_server
+
+        return cancel_on_server(self, response_id)
+
     def close(self) -> None:
         # Each call owns its connection (its event loop ends with it), so there is no
         # pool to drain; closing only stops further use.
@@ -201,17 +241,40 @@ class ResponsesClient:
         finally:
             await client.aclose()
 
+    async def _get_reply(self, url: str) -> Reply:
+        client = self._http_client()
+        try:
+            response = await self._send(client, None, streaming=False, url=url)
+            try:
+                data = await response.aread()
+            finally:
+                await response.aclose()
+            obj = _json_object(data)
+            return Reply.from_response(obj)
+        finally:
+            await client.aclose()
+
     async def _send(
-        self, client: httpx.AsyncClient, body: dict[str, Any], streaming: bool
+        self,
+        client: httpx.AsyncClient,
+        body: dict[str, Any] | None,
+        streaming: bool,
+        *,
+        url: str | None = None,
     ) -> httpx.Response:
-        """POST the body; retry what DESIGN 3.2 allows. Returns a response still open."""
+        """POST the body (or GET `url` when there is none); retry what DESIGN 3.2
+        allows. Returns a response still open."""
         if self._closed:
             raise RuntimeError("ResponsesClient used after close()")
-        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        content = None
+        if body is not None:
+            content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        method = "GET" if body is None else "POST"
+        body = body or {}
         attempt = 0
         while True:
             request = client.build_request(
-                "POST", self.url, content=content, headers=self._headers(streaming)
+                method, url or self.url, content=content, headers=self._headers(streaming)
             )
             try:
                 response = await client.send(request, stream=True)
@@ -288,12 +351,7 @@ class ResponsesClient:
             return self._ssl
 
     def _reply_from_json(self, data: bytes) -> Reply:
-        try:
-            obj = json.loads(data)
-        except ValueError as exc:
-            raise MalformedResponseError(detail="the response body is not JSON") from exc
-        if not isinstance(obj, dict):
-            raise MalformedResponseError(detail="the response body is not a JSON object")
+        obj = _json_object(data)
         reply = Reply.from_response(obj)
         if reply.status == "failed":
             raise failure_from_payload(obj.get("error"), partial=reply)
@@ -335,6 +393,16 @@ class ResponsesClient:
             detail=type(exc).__name__,
             partial=partial,
         )
+
+
+def _json_object(data: bytes) -> dict[str, Any]:
+    try:
+        obj = json.loads(data)
+    except ValueError as exc:
+        raise MalformedResponseError(detail="the response body is not JSON") from exc
+    if not isinstance(obj, dict):
+        raise MalformedResponseError(detail="the response body is not a JSON object")
+    return obj
 
 
 def _public_url(url: str) -> str:

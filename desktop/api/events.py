@@ -33,9 +33,12 @@ from desktop.api.tools import (
 )
 
 __all__ = [
+    "BackgroundUnsupported",
+    "Checkpoint",
     "Citation",
     "CommentaryDelta",
     "ReasoningDelta",
+    "Reconnecting",
     "RefusalDelta",
     "Reply",
     "ReplyAccumulator",
@@ -78,6 +81,30 @@ class CommentaryDelta:
 
 
 @dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """Everything before this event was up to the server's event `sequence`: what a
+    consumer has shown by now is what a stream resumed after `sequence` continues."""
+
+    sequence: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reconnecting:
+    """A background answer's stream broke; attempt `attempt` follows in `delay` seconds."""
+
+    attempt: int
+    delay: float
+
+
+@dataclass(frozen=True, slots=True)
+class BackgroundUnsupported:
+    """The server does not keep answers running (`reason` says how it showed it); the
+    answer streams the ordinary way, which a dropped connection ends."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ResponseDone:
     """Always the last event of a completed or incomplete stream; `reply.text` is final."""
 
@@ -92,6 +119,9 @@ StreamEvent: TypeAlias = (
     | CommentaryDelta
     | ToolActivity
     | Citation
+    | Checkpoint
+    | Reconnecting
+    | BackgroundUnsupported
     | ResponseDone
 )
 Events: TypeAlias = tuple[StreamEvent, ...]
@@ -125,7 +155,7 @@ class ReplyAccumulator:
     as a delta, so consumers should treat `ResponseDone.reply.text` as authoritative.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, response_id: str | None = None) -> None:
         self._text = Parts(MESSAGE_BREAK, per_item=True)
         self._commentary = Parts(MESSAGE_BREAK, per_item=True)
         self._commentary_at: set[Any] = set()  # output indexes of commentary messages
@@ -135,13 +165,25 @@ class ReplyAccumulator:
         self._usage: Usage | None = None
         self._status = "in_progress"
         self._incomplete_reason: str | None = None
-        self._response_id: str | None = None
+        self._response_id = response_id
         self._model: str | None = None
         self._started = False
         self._hot_where: tuple[Any, Any] | None = None
         self._hot_part: list[str] | None = None
         self._tools = ToolLog()
         self.finished = False  # a completed/incomplete event arrived
+        # The server's `sequence_number` of the last event fed, and for a resumed stream
+        # the number up to which events were already seen (a repeat is dropped).
+        self.last_sequence: int | None = None
+        self.skip_through = -1
+        self.background = False  # the server says it keeps the answer running
+        # Fed a stream resumed after some sequence number in a new process: the events
+        # before it were never seen here, so the final Response's text is the whole.
+        self.joined_midway = False
+
+    @property
+    def response_id(self) -> str | None:
+        return self._response_id
 
     def snapshot(self) -> Reply:
         return Reply(
@@ -173,6 +215,11 @@ class ReplyAccumulator:
             raise MalformedResponseError(
                 detail=f"{event!r} event is not a JSON object", partial=self.snapshot()
             )
+        sequence = payload.get("sequence_number")
+        if type(sequence) is int:
+            if sequence <= self.skip_through:
+                return _NONE
+            self.last_sequence = sequence
         # The `type` field is authoritative; the SSE `event:` line is only a hint, and
         # some local servers send `data:` lines alone.
         kind = payload.get("type")
@@ -203,6 +250,7 @@ class ReplyAccumulator:
         if isinstance(response, Mapping):
             self._response_id = str_or_none(response.get("id")) or self._response_id
             self._model = str_or_none(response.get("model")) or self._model
+            self.background = self.background or response.get("background") is True
         if self._started:
             return _NONE
         self._started = True
@@ -310,6 +358,17 @@ class ReplyAccumulator:
         if final.refusal and not self._refusal.parts:
             events.append(RefusalDelta(self._refusal.append((0, 0), final.refusal)))
         events += self._tools.merge(final.tool_calls, final.citations)
+        if self.joined_midway:
+            # What came before the resume point is only in the final object: the reply
+            # carries it whole, while the events above gave only what was new.
+            for parts, whole in (
+                (self._text, final.text),
+                (self._commentary, final.commentary),
+                (self._reasoning, final.reasoning),
+                (self._refusal, final.refusal),
+            ):
+                if whole:
+                    parts.reset(whole)
         self._usage = final.usage or self._usage
         self._status = str(response.get("status") or payload.get("type", "")[9:] or "completed")
         self._incomplete_reason = final.incomplete_reason

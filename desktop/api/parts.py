@@ -60,3 +60,8 @@ class Parts:
 
     def text(self) -> str:
         return "".join(self.leads[k] + "".join(p) for k, p in self.parts.items())
+
+    def reset(self, whole: str) -> None:
+        """The whole text is `whole`, as one part (a reply's final object says so)."""
+        self.parts = {(0, 0): [whole]}
+        self.leads = {(0, 0): ""}
