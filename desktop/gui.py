@@ -333,7 +333,7 @@ def _run_gui(args: list[str]) -> int:
     try:
         return app.exec()
     finally:
-        from desktop.ui.widgets.conversation_view import release_web_engine
+        from desktop.ui.widgets.web_page import release_web_engine
 
         _windows.clear()
         del window

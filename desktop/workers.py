@@ -38,6 +38,7 @@ class Failure:
     status: int | None = None
     partial: Reply | None = None
     action: str | None = None  # the button that fits: "settings", "retry" or None
+    details: str = ""  # what the server said, with status and request id (redacted)
 
 
 def failure_from(error: BaseException, partial: Reply | None = None) -> Failure:
@@ -46,7 +47,12 @@ def failure_from(error: BaseException, partial: Reply | None = None) -> Failure:
     if isinstance(error, ApiError):
         kind = type(error).__name__.removesuffix("Error").lower() or "api"
         return Failure(
-            error.user_message, kind, error.status, error.partial or partial, error.action
+            error.user_message,
+            kind,
+            error.status,
+            error.partial or partial,
+            error.action,
+            error.details(),
         )
     return Failure(BUG_MESSAGE, "bug", None, partial)
 
@@ -56,12 +62,14 @@ class ResponseWorker(QObject):
 
     Signals (all emitted on the worker thread, delivered queued to receivers):
       arrived(event: StreamEvent) — a `desktop.api.events` value other than ResponseDone
+      waiting(seconds: float)     — a retry waits this long, as the server asked
       finished(reply: Reply)     — completed or incomplete answer
       failed(failure: Failure)   — error, or stopped by the person
     Exactly one of `finished` / `failed` is emitted, from a `finally` block.
     """
 
     arrived = Signal(object)
+    waiting = Signal(float)
     finished = Signal(object)
     failed = Signal(object)
 
@@ -79,7 +87,7 @@ class ResponseWorker(QObject):
         reply: Reply | None = None
         failure: Failure | None = None
         try:
-            with ResponsesClient(self._base_url, self._token) as client:
+            with ResponsesClient(self._base_url, self._token, on_wait=self.waiting.emit) as client:
                 for event in client.events(self._body, self._cancel):
                     if isinstance(event, ResponseDone):
                         reply = event.reply

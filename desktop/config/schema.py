@@ -190,10 +190,10 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "Reasoning effort",
         "How long a reasoning model thinks before answering. Higher effort is "
-        "slower and uses more tokens. Only reasoning models use it; \u201cnone\u201d "
-        "and \u201cextra high\u201d exist only on some models (GPT-5.4 pro accepts "
-        "medium, high and extra high).",
-        choices=("none", "minimal", "low", "medium", "high", "xhigh"),
+        "slower and uses more tokens. Only reasoning models use it; \u201cnone\u201d, "
+        "\u201cextra high\u201d and \u201cmaximum\u201d exist only on some models "
+        "(GPT-5.4 pro accepts medium, high and extra high).",
+        choices=("none", "minimal", "low", "medium", "high", "xhigh", "max"),
         choice_labels=(
             ("none", "None"),
             ("minimal", "Minimal"),
@@ -201,6 +201,7 @@ SETTINGS: tuple[Setting, ...] = (
             ("medium", "Medium"),
             ("high", "High"),
             ("xhigh", "Extra high"),
+            ("max", "Maximum"),
         ),
         group="reasoning",
         optional=True,

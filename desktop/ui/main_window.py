@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
             (view.version_requested, display.switch_version),
             (view.attachment_requested, display.open_attachment),
             (view.copy_answer_requested, display.copy_answer),
+            (view.link_hovered, self.status.show_link),
             (display.first_painted, self.first_painted.emit),
             # The page lost everything (its process ended, or it was reloaded).
             (view.reloaded, self.appearance.again),

@@ -34,6 +34,8 @@ def show_answer(
     stream.patch.connect(when_shown(view.patch))
     stream.reasoning_patch.connect(when_shown(view.patch_reasoning))
     stream.refusal.connect(when_shown(view.show_refusal))
+    stream.commentary.connect(when_shown(view.show_commentary))
+    stream.retry_wait.connect(when_shown(status.retry_wait))
     stream.tools.connect(when_shown(view.show_tools))
     stream.citations.connect(when_shown(view.show_citations))
     stream.first_byte.connect(when_shown(status.streaming))

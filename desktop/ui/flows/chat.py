@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
@@ -316,6 +316,7 @@ class ChatFlow(QObject):
                 message,
                 retry=True,
                 settings=failure is not None and failure.action == SETTINGS,
+                details=failure.details if failure else "",
             )
 
     def _save(self, stream: AnswerStream, outcome: AnswerOutcome, error: str) -> None:
@@ -330,12 +331,7 @@ class ChatFlow(QObject):
                 model=(reply.model if reply and reply.model else stream.model),
                 response_id=reply.response_id if reply else None,
                 error=error or None,
-                response={
-                    "id": reply.response_id if reply else None,
-                    "status": outcome.status,
-                    "tools": list(stream.tool_items.values()),
-                    "citations": stream.sources(),
-                },
+                response=_response_record(stream, outcome),
             )
         except StoreError as err:
             self._banner.show_message(err.user_message)
@@ -362,6 +358,25 @@ class ChatFlow(QObject):
             outcome = stream.outcome("stopped")
             self._save(stream, outcome, "")
             stream.release()
+
+
+def _response_record(stream: AnswerStream, outcome: AnswerOutcome) -> dict[str, Any]:
+    """What is kept of the response: tools, sources, the commentary, and every output
+    item as the server sent it (phases and order), replayed with the next question."""
+    reply = outcome.reply
+    record: dict[str, Any] = {
+        "id": reply.response_id if reply else None,
+        "status": outcome.status,
+        "tools": list(stream.tool_items.values()),
+        "citations": stream.sources(),
+    }
+    if stream.commentary_text:
+        record["commentary"] = stream.commentary_text
+    if reply is not None and reply.output:
+        record["output"] = list(reply.output)
+    if outcome.failure is not None and outcome.failure.details:
+        record["error_details"] = outcome.failure.details  # already redacted
+    return record
 
 
 def _error(outcome: AnswerOutcome) -> str:

@@ -238,6 +238,8 @@ class DisplayFlow(QObject):
         for message_id, data in self._store.responses_data(answers).items():
             if not isinstance(data, dict):
                 continue
+            if isinstance(data.get("commentary"), str) and data["commentary"]:
+                self._view.show_commentary(turn_id(message_id), data["commentary"])
             if data.get("tools"):
                 self._view.show_tools(turn_id(message_id), data["tools"])
             if data.get("citations"):

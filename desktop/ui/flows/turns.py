@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 # Statuses whose text is part of the conversation sent back to the model.
 SENDABLE = {"complete", "incomplete", "stopped", "interrupted"}
+# Statuses whose saved output items (reasoning, messages with their phase) are sent
+# back instead of the text; a stopped answer's items lack the text being written.
+REPLAYED = {"complete", "incomplete"}
 
 
 class HtmlCache(Protocol):
@@ -105,6 +108,7 @@ def request_body(
     """The request asking for the next answer in `conv_id` (every question with its
     files, and the answers worth sending back), and the model it goes to.
     Raises ValueError for options the API would refuse."""
+    from desktop.api.reply import replayable
     from desktop.api.request import RequestOptions, Turn, build_request
 
     request_options = RequestOptions(**options)
@@ -112,6 +116,8 @@ def request_body(
     previous_id: str | None = None
     messages = store.messages(conv_id)
     with_files = store.attachment_counts([m.id for m in messages if m.role == "user"])
+    answers = [m.id for m in messages if m.role == "assistant" and m.status in REPLAYED]
+    saved = {} if request_options.use_previous_response_id else store.responses_data(answers)
     for message in messages:
         if message.status == MessageStatus.STREAMING:
             continue
@@ -119,7 +125,9 @@ def request_body(
             files = store.attachments(message.id) if message.id in with_files else []
             turns.append(Turn("user", message.text, tuple(files)))
         elif message.text and message.status in SENDABLE:
-            turns.append(Turn("assistant", message.text))
+            data = saved.get(message.id)
+            items = replayable(data.get("output")) if isinstance(data, dict) else []
+            turns.append(Turn("assistant", message.text, items=tuple(items)))
             previous_id = message.response_id or previous_id
     body = build_request(turns, request_options, previous_id)
     return body, request_options.model
