@@ -4,6 +4,7 @@ and the small value conversions between the store and the API layers (no widgets
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields
 from typing import TYPE_CHECKING, Any, Protocol
 
 from desktop.store.models import Message, MessageStatus, MessageUsage
@@ -18,6 +19,10 @@ SENDABLE = {"complete", "incomplete", "stopped", "interrupted"}
 # Statuses whose saved output items (reasoning, messages with their phase) are sent
 # back instead of the text; a stopped answer's items lack the text being written.
 REPLAYED = {"complete", "incomplete"}
+
+
+# The token counts the API's Usage and the store's MessageUsage both keep, by name.
+_USAGE_FIELDS = tuple(field.name for field in fields(MessageUsage))
 
 
 class HtmlCache(Protocol):
@@ -39,25 +44,13 @@ def to_usage(usage: MessageUsage | None) -> Usage | None:
         return None
     from desktop.api.events import Usage
 
-    return Usage(
-        input_tokens=usage.input_tokens or 0,
-        cached_tokens=usage.cached_tokens or 0,
-        output_tokens=usage.output_tokens or 0,
-        reasoning_tokens=usage.reasoning_tokens or 0,
-        total_tokens=usage.total_tokens or 0,
-    )
+    return Usage(**{name: getattr(usage, name) or 0 for name in _USAGE_FIELDS})
 
 
 def to_message_usage(usage: Usage | None) -> MessageUsage | None:
     if usage is None:
         return None
-    return MessageUsage(
-        input_tokens=usage.input_tokens,
-        cached_tokens=usage.cached_tokens,
-        output_tokens=usage.output_tokens,
-        reasoning_tokens=usage.reasoning_tokens,
-        total_tokens=usage.total_tokens,
-    )
+    return MessageUsage(**{name: getattr(usage, name) for name in _USAGE_FIELDS})
 
 
 def total_usage(messages: list[Message]) -> Usage | None:
