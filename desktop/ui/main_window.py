@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
             self.sidebar,
             self.banner,
             self.status,
-            lambda: self.appearance.is_dark(),
+            self.appearance.is_dark,
             self,
         )
         self.actions_by_id = build_actions(self, self._handlers())
