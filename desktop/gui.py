@@ -143,6 +143,14 @@ def _install_excepthook() -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, error, tb)
             return
+        from desktop.store.errors import StoreError
+
+        if isinstance(error, StoreError):
+            # An expected failure some path did not catch: still said, never silent.
+            log.warning("history failure: %s", error, exc_info=(kind, error, tb))
+            for window in _windows:
+                window.banner.show_message(error.user_message)
+            return
         log.error("unexpected error", exc_info=(kind, error, tb))
         for window in _windows:
             window.statusBar().showMessage("Something went wrong; details are in the log.", 8000)
@@ -163,6 +171,7 @@ def create_main_window(
 
     from desktop.config.connection import effective_values, request_options, resolve_connection
     from desktop.config.settings import config_dir
+    from desktop.private import private_dir, private_file
     from desktop.ui.main_window import MainWindow
     from desktop.ui.settings_flow import SecretsHolder, SettingsFlow
 
@@ -172,7 +181,9 @@ def create_main_window(
         overrides = store.conversation_settings(conv_id) if conv_id is not None else {}
         return request_options(settings, overrides)
 
-    state = QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
+    # Qt rewrites the file keeping the mode it finds, so it is created private.
+    window_ini = private_file(private_dir(config_dir()) / "window.ini")
+    state = QSettings(str(window_ini), QSettings.Format.IniFormat)
     window = MainWindow(
         store,
         lambda: resolve_connection(settings, holder.store, environ),
@@ -332,15 +343,14 @@ def _run_gui(args: list[str]) -> int:
 
     from desktop.config.lazy_secrets import LazyKeyringSecrets
     from desktop.config.settings import Settings
-    from desktop.store import Store
+    from desktop.history_open import open_history
     from desktop.store.errors import StoreError
     from desktop.store.paths import default_db_path
 
     settings = Settings()
     secrets = LazyKeyringSecrets()
     try:
-        store = Store(default_db_path())
-        store.recover_interrupted()
+        store, notice = open_history(default_db_path())
     except StoreError as error:
         QMessageBox.critical(None, APP_NAME, f"{error.user_message}\n\nThe log is at {log_file}.")
         return 1
@@ -351,6 +361,8 @@ def _run_gui(args: list[str]) -> int:
     if os.environ.get("PARLEY_REPORT_READY") == "1":
         _report_ready_on(window)
     window.show()
+    if notice is not None:
+        window.banner.show_message(notice, kind="info")
     if settings.warning:
         window.statusBar().showMessage(settings.warning, 10000)
     try:
