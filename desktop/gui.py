@@ -302,6 +302,10 @@ def run_gui(args: list[str]) -> int:
 
 
 def _run_gui(args: list[str]) -> int:
+    from desktop.config.environment import take_environment
+
+    # Before anything can start a child process; Parley reads its own copy.
+    environ = take_environment()
     chosen = rendering_defaults()
     _chromium_flags()
     _chromium_quiet()
@@ -354,10 +358,10 @@ def _run_gui(args: list[str]) -> int:
     except StoreError as error:
         QMessageBox.critical(None, APP_NAME, f"{error.user_message}\n\nThe log is at {log_file}.")
         return 1
-    window = create_main_window(store, settings, secrets, os.environ)
+    window = create_main_window(store, settings, secrets, environ)
     _windows.append(window)
     _after_start(window, chosen)
-    _warm_up_after_first_paint(window, secrets, os.environ)
+    _warm_up_after_first_paint(window, secrets, environ)
     if os.environ.get("PARLEY_REPORT_READY") == "1":
         _report_ready_on(window)
     window.show()

@@ -41,8 +41,8 @@ def rotate(path: Path, max_bytes: int = MAX_BYTES, keep: int = KEEP) -> bool:
 
 def setup_logging(level: int = logging.INFO) -> Path:
     path = log_path()
-    private_dir(path.parent.parent)
     tighten_tree(path.parent.parent)
+    private_dir(path.parent.parent)
     private_dir(path.parent)
     rotate(path)
     private_file(path)

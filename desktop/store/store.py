@@ -34,9 +34,10 @@ class Store(ConversationsMixin, MessagesMixin, AttachmentsMixin):
     """
 
     def __init__(self, path: Path) -> None:
-        private_dir(path.parent)
-        # Readable by its owner only; SQLite gives the -wal and -shm the same mode.
+        # Readable by its owner only (and what older versions left open is
+        # tightened); SQLite gives the -wal and -shm the main file's mode.
         tighten_tree(path.parent)
+        private_dir(path.parent)
         private_file(path)
         self._db = Database(path)
         try:
