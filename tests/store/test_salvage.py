@@ -2,41 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 from desktop.store import MessageStatus, Store
 from desktop.store.salvage import is_damaged, salvage, set_aside
-
-PAGE = 4096
-
-
-def _fill(path: Path, conversations: int = 20, turns: int = 15) -> int:
-    with Store(path) as store:
-        for c in range(conversations):
-            conv = store.create_conversation(f"conversation {c}")
-            for t in range(turns):
-                question = store.add_user_message(conv.id, f"question {c}.{t} " * 20)
-                answer = store.start_assistant_message(question.id, "m")
-                store.finish_message(
-                    answer.id, MessageStatus.COMPLETE, text=f"answer {c}.{t} " * 40
-                )
-        with closing(sqlite3.connect(path)) as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return conversations * turns * 2
-
-
-def _damage_table_pages(path: Path, every: int = 7) -> None:
-    """Overwrites the cell pointers of some table b-tree leaf pages in the middle."""
-    data = bytearray(path.read_bytes())
-    hit = 0
-    for page in range(len(data) // PAGE // 3, len(data) // PAGE):
-        if data[page * PAGE] == 0x0D:
-            hit += 1
-            if hit % every == 0:
-                data[page * PAGE + 8 : page * PAGE + 200] = b"\xff" * 192
-    path.write_bytes(bytes(data))
+from tests.store.damage import damage_header, damage_table_pages, fill
 
 
 def _counts(path: Path) -> tuple[int, int]:
@@ -46,9 +16,9 @@ def _counts(path: Path) -> tuple[int, int]:
 
 
 def test_a_damaged_middle_page_is_found_and_the_rest_comes_back(db_path: Path) -> None:
-    total = _fill(db_path)
+    total = fill(db_path)
     assert not is_damaged(db_path)
-    _damage_table_pages(db_path)
+    damage_table_pages(db_path)
     damaged_bytes = db_path.read_bytes()
     assert is_damaged(db_path)
 
@@ -70,15 +40,14 @@ def test_a_damaged_middle_page_is_found_and_the_rest_comes_back(db_path: Path) -
 
 
 def test_a_damaged_header_no_longer_stops_parley(db_path: Path) -> None:
-    total = _fill(db_path)
-    data = bytearray(db_path.read_bytes())
-    data[0:100] = b"\x00garbage" * 12 + b"\x00" * 4
-    db_path.write_bytes(bytes(data))
+    total = fill(db_path)
+    damage_header(db_path)
+    damaged_bytes = db_path.read_bytes()
     assert is_damaged(db_path)
 
     result = salvage(db_path)
 
-    assert result.set_aside.read_bytes() == bytes(data)
+    assert result.set_aside.read_bytes() == damaged_bytes
     assert (result.conversations, result.messages) == (20, total)
     assert _counts(db_path) == (20, total)
 
@@ -112,12 +81,12 @@ def test_the_wal_goes_along_and_nothing_is_overwritten(db_path: Path) -> None:
 
 def test_a_missing_or_healthy_file_is_not_damaged(db_path: Path) -> None:
     assert not is_damaged(db_path)
-    _fill(db_path, conversations=1, turns=1)
+    fill(db_path, conversations=1, turns=1)
     assert not is_damaged(db_path)
 
 
 def test_the_fresh_file_is_private(db_path: Path) -> None:
-    _fill(db_path, conversations=2, turns=2)
+    fill(db_path, conversations=2, turns=2)
     data = bytearray(db_path.read_bytes())
     data[0:16] = b"\x00" * 16
     db_path.write_bytes(bytes(data))

@@ -54,6 +54,7 @@ class LoopWatch:
 
     def __init__(self) -> None:
         self.longest_ms = 0
+        self.ticks = 0
         self._clock = QElapsedTimer()
         self._clock.start()
         self._timer = QTimer()
@@ -63,6 +64,7 @@ class LoopWatch:
 
     def _tick(self) -> None:
         self.longest_ms = max(self.longest_ms, self._clock.restart())
+        self.ticks += 1
 
     def stop(self) -> None:
         self._timer.stop()
