@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -334,6 +335,14 @@ def _run_gui(args: list[str]) -> int:
     app.setOrganizationName(APP_ID)
     app.setDesktopFileName(APP_ID)
     app.setStyle("Fusion")
+    from desktop.single_instance import SingleInstance, bring_forward
+    from desktop.store.paths import data_dir
+
+    instance = SingleInstance(data_dir(), app)
+    if instance.hand_over():
+        log.info("Parley already runs on this history: its window was brought forward")
+        return 0
+    instance.listen()
     from desktop.resources import resource
 
     icon = resource("icons", "parley.svg")
@@ -365,6 +374,7 @@ def _run_gui(args: list[str]) -> int:
     if os.environ.get("PARLEY_REPORT_READY") == "1":
         _report_ready_on(window)
     window.show()
+    instance.activated.connect(partial(bring_forward, window))
     if notice is not None:
         window.banner.show_message(notice, kind="info")
     if settings.warning:
@@ -375,6 +385,7 @@ def _run_gui(args: list[str]) -> int:
         from desktop.ui.conversation_view import release_web_engine
 
         _windows.clear()
+        instance.activated.disconnect()  # it holds the window, which goes first
         del window
         release_web_engine()
         store.close()
