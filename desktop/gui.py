@@ -166,8 +166,10 @@ def create_main_window(
     environ: Mapping[str, str],
     *,
     first_run_dialog: bool = True,
+    notice: str | None = None,
 ) -> MainWindow:
-    """The window wired to its collaborators (also used by the GUI tests)."""
+    """The window wired to its collaborators (also used by the GUI tests).
+    `notice` is shown in the banner once the first conversation is on screen."""
     from PySide6.QtCore import QSettings, Qt, QTimer
 
     from desktop.config.connection import effective_values, request_options, resolve_connection
@@ -211,6 +213,12 @@ def create_main_window(
         if resolve_connection(settings, holder.store, environ).problem:
             flow.open()
 
+    if notice is not None:
+        # After the first paint: showing a conversation hides the banner.
+        window.first_painted.connect(
+            lambda: window.banner.show_message(notice, kind="info"),
+            Qt.ConnectionType.SingleShotConnection,
+        )
     if first_run_dialog:
         # After the first frame: looking the token up may wait on the keyring.
         window.first_painted.connect(
@@ -367,7 +375,7 @@ def _run_gui(args: list[str]) -> int:
     except StoreError as error:
         QMessageBox.critical(None, APP_NAME, f"{error.user_message}\n\nThe log is at {log_file}.")
         return 1
-    window = create_main_window(store, settings, secrets, environ)
+    window = create_main_window(store, settings, secrets, environ, notice=notice)
     _windows.append(window)
     _after_start(window, chosen)
     _warm_up_after_first_paint(window, secrets, environ)
@@ -375,8 +383,6 @@ def _run_gui(args: list[str]) -> int:
         _report_ready_on(window)
     window.show()
     instance.activated.connect(partial(bring_forward, window))
-    if notice is not None:
-        window.banner.show_message(notice, kind="info")
     if settings.warning:
         window.statusBar().showMessage(settings.warning, 10000)
     try:

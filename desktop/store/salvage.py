@@ -28,6 +28,8 @@ STATUS_FIXES = {"streaming": "interrupted"}
 NOT_COPIED = {"rendered_html", "renderer_version"}
 
 Progress = Callable[[float], None]
+COPY_SHARE = 0.3  # of the progress bar: copying rows; the rest is the search index
+INDEX_SLICE = 2000  # messages indexed between two progress reports
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ def _copy(
 
     def messages_progress(rowid: int) -> None:
         if last:
-            report(min(0.95, 0.95 * rowid / last))
+            report(min(COPY_SHARE, COPY_SHARE * rowid / last))
 
     # The search index is built once at the end: far faster than row by row.
     triggers = [
@@ -189,8 +191,7 @@ def _copy(
     ).fetchall():
         target.execute(f"DROP TRIGGER {name}")
     messages = _copy_table(source, target, "messages", messages_progress)
-    # No recovered answer is streaming (STATUS_FIXES), so every row belongs in the index.
-    target.execute("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')")
+    _rebuild_index(target, report)
     for sql in triggers:
         target.execute(sql)
     _repair_tree(target)
@@ -199,6 +200,21 @@ def _copy(
     _copy_attachments(source, target, message_ids)
     target.execute("COMMIT")
     return conversations, messages
+
+
+def _rebuild_index(target: sqlite3.Connection, report: Progress) -> None:
+    """The search index built after the copy, in slices of rows so that the
+    progress dialog keeps moving. No recovered answer is streaming
+    (STATUS_FIXES), so every row belongs in it."""
+    ids = [row[0] for row in target.execute("SELECT id FROM messages ORDER BY id")]
+    for start in range(0, len(ids), INDEX_SLICE):
+        piece = ids[start : start + INDEX_SLICE]
+        target.execute(
+            "INSERT INTO messages_fts(rowid, text)"
+            " SELECT id, text FROM messages WHERE id BETWEEN ? AND ?",
+            (piece[0], piece[-1]),
+        )
+        report(COPY_SHARE + (1 - COPY_SHARE) * 0.99 * (start + len(piece)) / len(ids))
 
 
 def _last_rowid(conn: sqlite3.Connection, table: str) -> int | None:

@@ -66,3 +66,28 @@ def test_slow_work_runs_off_the_gui_thread_behind_a_progress_dialog(qtbot: Any) 
     assert seen and max(seen) > 0, "no progress dialog was shown"
     # The event loop ran all along (1.2 s of work: ~240 ticks of 5 ms if never held up).
     assert watch.ticks > 60
+
+
+def test_the_window_says_what_came_back_once_the_conversation_is_shown(
+    qtbot: Any, app_env: dict[str, str]
+) -> None:
+    from desktop.config.secrets import SessionSecrets
+    from desktop.config.settings import Settings
+    from desktop.gui import create_main_window
+    from desktop.store.paths import default_db_path
+
+    path = default_db_path()
+    fill(path)
+    damage_table_pages(path)
+    store, notice = open_history(path)
+    assert notice is not None
+    with store:
+        window = create_main_window(
+            store, Settings(), SessionSecrets(), app_env, first_run_dialog=False, notice=notice
+        )
+        qtbot.addWidget(window)
+        window.show()
+        with qtbot.waitSignal(window.first_painted, timeout=15000):
+            pass
+        assert window.banner.message == notice
+        window.close()
