@@ -315,6 +315,11 @@ def _run_gui(args: list[str]) -> int:
 
     # Before anything can start a child process; Parley reads its own copy.
     environ = take_environment()
+    from desktop.history_open import start_check
+    from desktop.store.paths import default_db_path
+
+    # The history's integrity check runs while Qt starts (~1 s for 1 GB).
+    history_check = start_check(default_db_path())
     chosen = rendering_defaults()
     _chromium_flags()
     _chromium_quiet()
@@ -366,12 +371,11 @@ def _run_gui(args: list[str]) -> int:
     from desktop.config.settings import Settings
     from desktop.history_open import open_history
     from desktop.store.errors import StoreError
-    from desktop.store.paths import default_db_path
 
     settings = Settings()
     secrets = LazyKeyringSecrets()
     try:
-        store, notice = open_history(default_db_path())
+        store, notice = open_history(default_db_path(), history_check)
     except StoreError as error:
         QMessageBox.critical(None, APP_NAME, f"{error.user_message}\n\nThe log is at {log_file}.")
         return 1

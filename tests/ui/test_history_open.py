@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from desktop.history_open import off_thread, open_history
 from tests.store.damage import damage_table_pages, fill
-from tests.ui.test_locked_history import LoopWatch
+from tests.ui.test_locked_history import LoopWatch, write_lock
 
 pytestmark = pytest.mark.gui
 
@@ -91,3 +91,18 @@ def test_the_window_says_what_came_back_once_the_conversation_is_shown(
             pass
         assert window.banner.message == notice
         window.close()
+
+
+def test_a_history_locked_by_another_program_still_opens_at_once(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "history.sqlite3"
+    fill(path, conversations=2, turns=2)
+    with write_lock(path):
+        started = time.perf_counter()
+        store, notice = open_history(path)
+        took = time.perf_counter() - started
+        with store:
+            assert len(store.list_conversations(10)) == 2
+    assert notice is None
+    assert took < 1.0
