@@ -1,6 +1,6 @@
 """Salvage benchmark: a ~1 GB history (answers with reasoning, cached HTML and
 the request sent), damaged in a few middle pages, then the start-up check and
-the salvage timed.
+the salvage timed; then the salvaged file's header is damaged and salvaged again.
 
 Run: .venv/bin/python -m tests.bench.bench_salvage [--size-mb 1024] [--dir DIR]
 """
@@ -19,6 +19,7 @@ from pathlib import Path
 from desktop.store import Store
 from desktop.store.salvage import is_damaged, salvage
 from tests.bench.bench_store import pool
+from tests.store.damage import damage_header
 
 TURNS = 10  # questions per conversation
 PAGE = 4096
@@ -118,8 +119,16 @@ def main() -> None:
         result = salvage(path)
         took = time.perf_counter() - started
         print(
-            f"salvage: {took:.1f} s; recovered {result.conversations}/{conversations}"
-            f" conversations, {result.messages}/{messages} messages"
+            f"salvage, damaged pages: {took:.1f} s; recovered {result.conversations}/"
+            f"{conversations} conversations, {result.messages}/{messages} messages"
+        )
+        damage_header(path)
+        started = time.perf_counter()
+        result = salvage(path)
+        took = time.perf_counter() - started
+        print(
+            f"salvage, damaged header: {took:.1f} s; recovered {result.conversations}"
+            f" conversations, {result.messages} messages"
         )
 
 
