@@ -16,7 +16,7 @@ from desktop.store.errors import CorruptDatabaseError, StoreError, is_busy, tran
 # another program a while; afterwards every call runs on the GUI thread, which
 # must never wait more than ~100 ms: busy timeout + one retry + busy timeout.
 OPEN_TIMEOUT_S = 3.0
-BUSY_TIMEOUT_MS = 40
+BUSY_TIMEOUT_MS = 30
 # One extra attempt at BEGIN when SQLite reports "locked" without waiting out the
 # busy timeout (it does so e.g. while another process recovers the WAL).
 LOCK_RETRIES = 1
