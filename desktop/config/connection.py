@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from desktop.config.environment import ENV_API_TOKEN
 from desktop.config.profiles import Profiles, cloudflare_base_url
 from desktop.config.schema import setting, validate
 from desktop.config.settings import Settings
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ENV_ACCOUNT_ID = "CLOUDFLARE_ACCOUNT_ID"
-ENV_API_TOKEN = "CLOUDFLARE_API_TOKEN"
 ENV_BASE_URL = "PARLEY_BASE_URL"
 ENV_NAMES: tuple[str, ...] = (ENV_ACCOUNT_ID, ENV_API_TOKEN, ENV_BASE_URL)
 

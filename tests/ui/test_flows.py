@@ -25,9 +25,6 @@ def test_current_conversation_says_when_it_changes(qtbot: Any) -> None:
     current.set(None)
     assert seen == [3, None]
     assert current.editing is None  # an edit does not carry over
-    current.pending_overrides = {"model": "m"}
-    assert current.take_pending_overrides() == {"model": "m"}
-    assert current.pending_overrides == {}
 
 
 def test_deleting_a_conversation_ends_its_answer_and_keeps_what_arrived(

@@ -25,6 +25,7 @@ from desktop.api.events import (
     Usage,
 )
 from desktop.ui.flows.render_thread import RenderThread
+from desktop.ui.flows.turns import cut_short_message
 from desktop.workers import Failure, WorkerHandle, start_response
 
 # A streaming answer is saved once a second, so a crash loses at most a second of
@@ -50,6 +51,13 @@ class AnswerOutcome:
     @property
     def usage(self) -> Usage | None:
         return self.reply.usage if self.reply else None
+
+    @property
+    def error(self) -> str:
+        """The sentence stored with an answer that failed or was cut short."""
+        if self.status == "incomplete" and self.reply is not None:
+            return cut_short_message(self.reply.incomplete_reason or "unknown")
+        return self.failure.message if self.failure else ""
 
 
 class AnswerStream(QObject):
@@ -271,6 +279,25 @@ class AnswerStream(QObject):
     def _on_failed(self, failure: Failure) -> None:
         status = "stopped" if failure.kind == "cancelled" else "failed"
         self._complete(self._outcome_of(status, failure.partial, failure))
+
+    def record(self, outcome: AnswerOutcome) -> dict[str, Any]:
+        """What is kept of the response: tools, sources, the commentary, and every
+        output item as the server sent it (phases and order), replayed with the next
+        question."""
+        reply = outcome.reply
+        record: dict[str, Any] = {
+            "id": reply.response_id if reply else None,
+            "status": outcome.status,
+            "tools": list(self.tool_items.values()),
+            "citations": self.sources(),
+        }
+        if self.commentary_text:
+            record["commentary"] = self.commentary_text
+        if reply is not None and reply.output:
+            record["output"] = list(reply.output)
+        if outcome.failure is not None and outcome.failure.details:
+            record["error_details"] = outcome.failure.details  # already redacted
+        return record
 
     def outcome(self, status: str) -> AnswerOutcome:
         """How the answer stands now, ended with `status` (what arrived, no reply)."""

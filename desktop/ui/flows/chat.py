@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QWidget
 from desktop.store.errors import StoreError
 from desktop.store.models import MessageStatus
 from desktop.ui.flows.turns import (
-    cut_short_message,
     notice_for,
     request_body,
     title_from,
@@ -24,6 +23,7 @@ from desktop.ui.flows.turns import (
     total_usage,
     turn_id,
 )
+from desktop.ui.flows.unsaved import UnsavedAnswers
 
 if TYPE_CHECKING:
     from desktop.api.events import Usage
@@ -79,6 +79,10 @@ class ChatFlow(QObject):
         self._finishing: dict[int, tuple[AnswerStream, AnswerOutcome]] = {}
         self._last_usage: dict[int, Usage] = {}
         self._closing = False
+        # Final saves that met a locked or full history, tried again until they work.
+        self.unsaved = UnsavedAnswers(self)
+        self.unsaved.failed.connect(banner.show_message)
+        self.unsaved.saved.connect(self._say_saved)
 
     def commands(self) -> dict[str, Callable[[], None]]:
         """The window's commands (see widgets/actions.py) this flow answers."""
@@ -89,6 +93,9 @@ class ChatFlow(QObject):
             "edit_last": self.edit_last_question,
             "attach": self.choose_attachments,
         }
+
+    def _say_saved(self) -> None:
+        self._status.showMessage("The answer is saved.", 4000)
 
     # ------------------------------------------------------------ queries
     def in_flight(self, conv_id: int | None) -> AnswerStream | None:
@@ -124,34 +131,52 @@ class ChatFlow(QObject):
         connection = self._connection()
         if connection is None:
             return
-        conv_id = self._current.id
-        if conv_id is None:
-            conversation = self._store.create_conversation(
-                settings=self._current.take_pending_overrides()
-            )
-            self._store.set_auto_title(conversation.id, title_from(text))
-            conv_id = conversation.id
-            self._current.set(conv_id)
-            self.list_changed.emit()
-        editing, self._current.editing = self._current.editing, None
+        editing = self._current.editing
+        attachments = self._tray.ready() if editing is None else []
         # The question is saved before anything is sent: it survives any failure.
+        # Should saving fail, the text stays in the composer and the files in the tray.
+        try:
+            conv_id = self._current.id
+            if conv_id is None:
+                conv_id = self._create_conversation(text)
+            if editing is not None:
+                # An edited question is a new version; the old branch stays reachable.
+                message = self._store.edit_question(editing, text)
+            else:
+                message = self._store.add_user_message(conv_id, text, attachments)
+        except StoreError as err:
+            self._write_failed(err)
+            return
+        self._current.editing = None
+        self._composer.clear()
+        self._clear_draft(conv_id)
         if editing is not None:
-            # An edited question is a new version; the old branch stays reachable.
-            message = self._store.edit_question(editing, text)
-            self._question_saved(conv_id)
             self.redraw.emit(conv_id)
         else:
-            attachments = self._tray.take()
-            message = self._store.add_user_message(conv_id, text, attachments)
-            self._question_saved(conv_id)
+            self._tray.take()
             self._view.add_user(turn_id(message.id), text)
             if attachments:
                 self._view.show_attachments(turn_id(message.id), attachments)
         self._start_answer(conv_id, message.id, connection)
 
-    def _question_saved(self, conv_id: int) -> None:
-        self._composer.clear()
-        self._store.save_draft(conv_id, "")
+    def _create_conversation(self, first_question: str) -> int:
+        conversation = self._store.create_conversation(settings=self._current.pending_overrides)
+        self._current.pending_overrides = {}
+        self._store.set_auto_title(conversation.id, title_from(first_question))
+        self._current.set(conversation.id)
+        self.list_changed.emit()
+        return conversation.id
+
+    def _write_failed(self, err: StoreError) -> None:
+        log.warning("a write to the history failed: %s", err)
+        self._banner.show_message(err.user_message)
+
+    def _clear_draft(self, conv_id: int) -> None:
+        try:
+            self._store.save_draft(conv_id, "")
+        except StoreError as err:
+            # The question itself is saved; a stale draft only comes back once.
+            log.warning("could not clear the draft: %s", err)
 
     def retry(self) -> None:
         """Answers the last question again (after an error, a stop or a crash); the
@@ -162,7 +187,11 @@ class ChatFlow(QObject):
         connection = self._connection()
         if connection is None:
             return
-        messages = self._store.messages(conv_id)
+        try:
+            messages = self._store.messages(conv_id)
+        except StoreError as err:
+            self._write_failed(err)
+            return
         if not messages:
             return
         last = messages[-1]
@@ -186,13 +215,18 @@ class ChatFlow(QObject):
         self._banner.hide()
         try:
             body, model = request_body(self._store, conv_id, self._config.options(conv_id))
+            message = self._store.start_assistant_message(question_id, model, request=body)
         except ValueError as error:
             self._banner.show_message(f"{error}. Open Settings to fix it.", settings=True)
+            return
+        except StoreError as err:
+            # The question is saved; Retry asks again once the history can be written.
+            log.warning("could not start the answer: %s", err)
+            self._banner.show_message(err.user_message, retry=True)
             return
         from desktop.ui.flows.answer import AnswerStream
         from desktop.ui.flows.answer_view import show_answer
 
-        message = self._store.start_assistant_message(question_id, model, request=body)
         stream = AnswerStream(
             conv_id,
             turn_id(message.id),
@@ -204,13 +238,21 @@ class ChatFlow(QObject):
             self._parent,
         )
         show_answer(stream, self._view, self._status, self._current)
-        stream.progress.connect(partial(self._store.update_streaming, message.id))
+        stream.progress.connect(partial(self._save_progress, message.id))
         stream.done.connect(partial(self._on_answer_done, stream))
         self._streams[conv_id] = stream
         self._view.start_answer(stream.turn_id, model)
         self._composer.set_busy(True)
         self._status.waiting()
         stream.start()
+
+    def _save_progress(self, message_id: int, text: str, reasoning: str) -> None:
+        try:
+            self._store.update_streaming(message_id, text, reasoning)
+        except StoreError as err:
+            # Each save holds the whole answer so far: the next one, or the final
+            # save (kept and retried until it succeeds), makes up for this one.
+            log.warning("could not save the answer so far: %s", err)
 
     # --------------------------------------------------------- stop, edit
     def stop(self) -> None:
@@ -258,7 +300,7 @@ class ChatFlow(QObject):
         # The page draws the end of the answer now; the flow saves it and updates the
         # window just after. Until then the answer still counts as streaming (the
         # composer stays busy), and closing the window does it at once.
-        self._view.finish_answer(stream.turn_id, *notice_for(outcome.status, _error(outcome)))
+        self._view.finish_answer(stream.turn_id, *notice_for(outcome.status, outcome.error))
         try:
             self._store.update_streaming(
                 stream.message_id, outcome.text or outcome.refusal, outcome.reasoning
@@ -279,7 +321,7 @@ class ChatFlow(QObject):
     ) -> None:
         conv_id = stream.conversation_id
         self._streams.pop(conv_id, None)
-        error = _error(outcome)
+        error = outcome.error
         shown = not self._closing and conv_id == self._current.id
         if shown and not page_told:
             # The page is told first: it draws the final frame in its own process
@@ -321,21 +363,20 @@ class ChatFlow(QObject):
 
     def _save(self, stream: AnswerStream, outcome: AnswerOutcome, error: str) -> None:
         reply = outcome.reply
-        try:
-            self._store.finish_message(
-                stream.message_id,
-                MessageStatus(outcome.status),
-                text=outcome.text or outcome.refusal,
-                reasoning=outcome.reasoning,
-                usage=to_message_usage(outcome.usage),
-                model=(reply.model if reply and reply.model else stream.model),
-                response_id=reply.response_id if reply else None,
-                error=error or None,
-                response=_response_record(stream, outcome),
-            )
-        except StoreError as err:
-            self._banner.show_message(err.user_message)
-            log.error("could not save the answer: %s", err)
+        # Kept in memory and tried again should the history be locked or full.
+        save = partial(
+            self._store.finish_message,
+            stream.message_id,
+            MessageStatus(outcome.status),
+            text=outcome.text or outcome.refusal,
+            reasoning=outcome.reasoning,
+            usage=to_message_usage(outcome.usage),
+            model=(reply.model if reply and reply.model else stream.model),
+            response_id=reply.response_id if reply else None,
+            error=error or None,
+            response=stream.record(outcome),
+        )
+        self.unsaved.save(stream.message_id, save)
 
     # ----------------------------------------------------------- shutdown
     def shutdown(self, conv_id: int | None = None) -> None:
@@ -358,30 +399,5 @@ class ChatFlow(QObject):
             outcome = stream.outcome("stopped")
             self._save(stream, outcome, "")
             stream.release()
-
-
-def _response_record(stream: AnswerStream, outcome: AnswerOutcome) -> dict[str, Any]:
-    """What is kept of the response: tools, sources, the commentary, and every output
-    item as the server sent it (phases and order), replayed with the next question."""
-    reply = outcome.reply
-    record: dict[str, Any] = {
-        "id": reply.response_id if reply else None,
-        "status": outcome.status,
-        "tools": list(stream.tool_items.values()),
-        "citations": stream.sources(),
-    }
-    if stream.commentary_text:
-        record["commentary"] = stream.commentary_text
-    if reply is not None and reply.output:
-        record["output"] = list(reply.output)
-    if outcome.failure is not None and outcome.failure.details:
-        record["error_details"] = outcome.failure.details  # already redacted
-    return record
-
-
-def _error(outcome: AnswerOutcome) -> str:
-    """The sentence stored with an answer that failed or was cut short."""
-    reply = outcome.reply
-    if outcome.status == "incomplete" and reply is not None:
-        return cut_short_message(reply.incomplete_reason or "unknown")
-    return outcome.failure.message if outcome.failure else ""
+        if conv_id is None:
+            self.unsaved.flush()

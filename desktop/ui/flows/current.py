@@ -33,8 +33,3 @@ class CurrentConversation(QObject):
         if conv_id != self._id:
             self._id = conv_id
             self.changed.emit(conv_id)
-
-    def take_pending_overrides(self) -> dict[str, Any]:
-        """The settings for the conversation being created; cleared for the next."""
-        overrides, self.pending_overrides = self.pending_overrides, {}
-        return overrides

@@ -120,7 +120,11 @@ class DisplayFlow(QObject):
     def save_draft(self) -> None:
         self._draft_timer.stop()
         if self._current.id is not None:
-            self._store.save_draft(self._current.id, self._composer.text())
+            try:
+                self._store.save_draft(self._current.id, self._composer.text())
+            except StoreError as err:
+                # The text is still in the composer; the next change saves it again.
+                log.warning("could not save the draft: %s", err)
 
     def show(self, conv_id: int | None, focus: int | None = None) -> None:
         # A last answer whose final save still waits is saved now, so that it is

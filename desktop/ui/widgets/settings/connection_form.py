@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.config.connection import ENV_ACCOUNT_ID, ENV_API_TOKEN, ENV_BASE_URL
+from desktop.config.connection import ENV_ACCOUNT_ID, ENV_BASE_URL
+from desktop.config.environment import ENV_API_TOKEN
 from desktop.config.profiles import KIND_LABELS, KINDS
 from desktop.config.schema import setting
 from desktop.config.secrets import SecretStore, SessionSecrets

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
 
 from desktop.config.connection import (
     ENV_ACCOUNT_ID,
-    ENV_API_TOKEN,
     ENV_BASE_URL,
     env_overrides,
 )
+from desktop.config.environment import ENV_API_TOKEN
 from desktop.config.profiles import (
     KIND_LABELS,
     Profile,
