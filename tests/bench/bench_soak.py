@@ -69,6 +69,7 @@ CYCLE = 10  # answers per cycle
 BUDGETS = {"crashes": 0, "qt_warnings": 0, "log_errors": 0, "lost": 0}
 PSS_GROWTH_PCT = 10.0
 LATENESS_P99_MS = 16.0
+STALL_S = 0.1  # an event-loop hold-up worth attributing to a step
 BASELINE_ANSWER = 20  # PSS growth is measured from here (start-up caches are warm)
 
 
@@ -95,11 +96,18 @@ class Runner:
     timer resumes it): no nested event loops, which would hold back every
     `deleteLater` the app makes and so change what is measured."""
 
-    def __init__(self, steps: Steps, finished: Callable[[str | None], None]) -> None:
+    def __init__(
+        self,
+        steps: Steps,
+        finished: Callable[[str | None], None],
+        stalled: Callable[[float], None],
+    ) -> None:
         from PySide6.QtCore import QTimer
 
         self._steps = steps
         self._finished = finished
+        self._stalled = stalled
+        self._last_poll = time.perf_counter()
         self._wait = pause(0)
         self._deadline = 0.0
         self._timer = QTimer()
@@ -110,7 +118,11 @@ class Runner:
         self._timer.start()
 
     def _poll(self) -> None:
-        late = time.perf_counter() >= self._deadline
+        now = time.perf_counter()
+        if now - self._last_poll > STALL_S:
+            self._stalled(now - self._last_poll)
+        self._last_poll = now
+        late = now >= self._deadline
         if not (self._wait.ready() or late):
             return
         if late and self._wait.what is not None:
@@ -140,15 +152,26 @@ class Driver:
         self.stopped = 0
         self.cycles: list[dict[str, Any]] = []
         self.probe = Probe(window)
+        self.step = "start"
+        self.stalls: dict[str, list[float]] = {}  # step: [count, worst ms]
 
     # The person's actions -----------------------------------------------------
     def act(self, name: str) -> None:
+        self.step = name
         self.window.actions_by_id[name].trigger()
+
+    def stalled(self, seconds: float) -> None:
+        """The event loop was held up: kept by the last step taken (what the page or
+        the window was doing for it), for finding where the worst stalls come from."""
+        worst = self.stalls.setdefault(self.step, [0, 0.0])
+        worst[0] += 1
+        worst[1] = round(max(worst[1], seconds * 1000), 1)
 
     def type_and_send(self, text: str) -> None:
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
 
+        self.step = "send " + ("short" if text.startswith(SHORT) else "long")
         editor = self.window.composer.editor
         editor.setFocus()
         QTest.keyClicks(editor, text)
@@ -279,6 +302,7 @@ class Driver:
             "cycles": self.cycles,
             "statuses": self.hooks.answer_statuses(),
             "long_complete_with_end": self.hooks.answers_containing(SENTINEL),
+            "stalls": self.stalls,
         }
 
 
@@ -301,7 +325,7 @@ def child(answers: int) -> int:
 
         def ready() -> None:
             if not running:  # the page loads again after a renderer restart
-                running.append(Runner(driver.run(), finished))
+                running.append(Runner(driver.run(), finished, driver.stalled))
                 running[0].start()
 
         window.view.ready.connect(ready)
@@ -385,6 +409,7 @@ def soak(answers: int, work: Path, timeout_s: float) -> dict[str, Any]:
         "answers_alive_at_end": cycles[-1]["answers_alive"] if cycles else None,
         "long_answers": result.get("long_answers"),
         "long_complete_with_end": result.get("long_complete_with_end"),
+        "stalls_over_100ms": result.get("stalls"),
         "stopped": result.get("stopped"),
         "cycles": cycles,
     }
