@@ -291,7 +291,10 @@ def run_gui(args: list[str]) -> int:
 
 
 def _run_gui(args: list[str]) -> int:
-    chosen = rendering_defaults()
+    from desktop.memory import limit_malloc_arenas
+
+    # Before any thread starts: each would otherwise get an arena of its own.
+    chosen = rendering_defaults() + limit_malloc_arenas()
     _chromium_flags()
     _chromium_quiet()
     from desktop.logs import setup_logging

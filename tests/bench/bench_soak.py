@@ -36,6 +36,7 @@ Exit status 1 when a budget is missed.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import shutil
@@ -269,6 +270,9 @@ class Driver:
             pss_mb=round(pss / 1024, 1),
             renderer_mb=round(sum(v for k, v in parts.items() if k != "python") / 1024, 1),
             answers_alive=len(self.window.findChildren(AnswerStream)),
+            # Python's own share: a leak of Python objects shows here first.
+            py_blocks=sys.getallocatedblocks(),
+            py_objects=len(gc.get_objects()),
         )
         print(f"soak cycle {len(self.cycles) - 1}: {json.dumps(self.cycles[-1])}", file=sys.stderr)
 
