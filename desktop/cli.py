@@ -14,7 +14,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 from desktop.api import (
     ApiError,
@@ -31,7 +31,7 @@ from desktop.api import (
     build_request,
     cloudflare_base_url,
 )
-from desktop.api.request import REASONING_EFFORTS, REASONING_SUMMARIES, VERBOSITIES
+from desktop.api.params import PARAMS, Param, flag_help
 
 EXIT_OK = 0
 EXIT_API_ERROR = 1
@@ -91,36 +91,31 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Environment: CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN, PARLEY_BASE_URL.",
     )
     p.add_argument("prompt", metavar="PROMPT", help="the question; '-' reads it from stdin")
-    p.add_argument("--model", default=None, help="model id (default openai/gpt-5.4-pro)")
-    p.add_argument("--instructions", metavar="TEXT", help="system-level instructions")
-    p.add_argument("--temperature", type=float, metavar="T", help="0 to 2")
-    p.add_argument("--top-p", type=float, metavar="P", help="0 to 1")
-    p.add_argument("--max-output-tokens", type=int, metavar="N")
-    p.add_argument("--reasoning-effort", metavar="E", help=", ".join(REASONING_EFFORTS))
-    p.add_argument("--reasoning-summary", metavar="S", help=", ".join(REASONING_SUMMARIES))
-    p.add_argument("--verbosity", metavar="V", help=", ".join(VERBOSITIES))
+    for param in PARAMS:
+        if param.flag is not None:
+            _add_flag(p, param, param.flag)
     p.add_argument("--show-reasoning", action="store_true", help="print reasoning to stderr")
-    p.add_argument("--no-stream", action="store_true", help="wait for the whole answer")
     return p
 
 
+def _add_flag(parser: argparse.ArgumentParser, param: Param, flag: str) -> None:
+    """The option of a declared parameter; left out, the parameter keeps its default."""
+    common: dict[str, Any] = {"dest": param.key, "default": None, "help": flag_help(param)}
+    if param.type is bool:
+        # A switch turns the parameter away from its default (`--no-stream`).
+        parser.add_argument(flag, action="store_const", const=not param.default, **common)
+    elif param.choices is not None and not param.open_choices:
+        parser.add_argument(flag, choices=param.choices, metavar=param.metavar, **common)
+    else:
+        parser.add_argument(flag, type=param.type, metavar=param.metavar, **common)
+
+
 def _options(args: argparse.Namespace) -> RequestOptions:
-    extra = {"model": args.model} if args.model else {}
+    given = {p.key: getattr(args, p.key) for p in PARAMS if p.flag is not None}
     try:
-        return RequestOptions(
-            instructions=args.instructions,
-            max_output_tokens=args.max_output_tokens,
-            temperature=args.temperature,
-            top_p=args.top_p,
-            reasoning_effort=args.reasoning_effort,
-            reasoning_summary=args.reasoning_summary,
-            verbosity=args.verbosity,
-            stream=not args.no_stream,
-            **extra,
-        )
+        return RequestOptions(**{key: value for key, value in given.items() if value is not None})
     except ValueError as exc:
-        text = str(exc)
-        raise UsageError(f"{text[:1].upper()}{text[1:]}.") from exc
+        raise UsageError(str(exc)) from exc
 
 
 def _prompt(value: str, stdin: TextIO) -> str:
