@@ -14,11 +14,9 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from desktop.render.blockparse import DispatchingBlockParser
+from desktop.render import fast
 from desktop.render.code import code_block_html, language_of
 from desktop.render.gcpause import collector_paused
-from desktop.render.htmlrender import FastRenderer
-from desktop.render.inlineparse import DispatchingInlineParser
 from desktop.render.links import links_plugin
 from desktop.render.mathsyntax import math_plugin
 
@@ -62,13 +60,19 @@ def _only_with_task_marks(md: MarkdownIt) -> None:
     ruler.at("github-tasklists", tasklists)
 
 
-def _make_parser(dispatch: bool = True) -> MarkdownIt:
-    """The parser; `dispatch=False` keeps markdown-it's own block and inline tokenizers
-    and HTML renderer (tests compare the two)."""
+def _make_parser(accelerated: bool = True) -> MarkdownIt:
+    """The parser, with the accelerators that are switched on (`desktop.render.fast`);
+    `accelerated=False` keeps markdown-it's own tokenizers and renderer (tests compare
+    the two)."""
+    renderer_cls: type[RendererProtocol] = RendererHTML
+    if accelerated and fast.enabled("html"):
+        from desktop.render.fast.htmlrender import FastRenderer
+
+        renderer_cls = FastRenderer
     md = MarkdownIt(
         "commonmark",
         {"html": False, "linkify": False, "typographer": False},
-        renderer_cls=FastRenderer if dispatch else RendererHTML,
+        renderer_cls=renderer_cls,
     )
     # Set, so that the strikethrough rule's look-up of it does not raise and catch a
     # KeyError in every paragraph with emphasis.
@@ -83,8 +87,13 @@ def _make_parser(dispatch: bool = True) -> MarkdownIt:
     _only_with_task_marks(md)
     md.add_render_rule("fence", _fence)
     md.add_render_rule("code_block", _code_block)
-    if dispatch:
+    if accelerated and fast.enabled("block"):
+        from desktop.render.fast.blockparse import DispatchingBlockParser
+
         md.block = DispatchingBlockParser(md.block.ruler)
+    if accelerated and fast.enabled("inline"):
+        from desktop.render.fast.inlineparse import DispatchingInlineParser
+
         md.inline = DispatchingInlineParser(md.inline)
     return md
 

@@ -9,12 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it.rules_block.state_block import StateBlock
 
-from desktop.render.blockparse import DispatchingBlockParser, _State
+from desktop.render.fast.blockparse import DispatchingBlockParser, _State
 from desktop.render.markdown import _make_parser
 from tests.render.strategies import markdown_text, mixed_text
 
-FAST = _make_parser(dispatch=True)
-STOCK = _make_parser(dispatch=False)
+FAST = _make_parser(accelerated=True)
+STOCK = _make_parser(accelerated=False)
 
 CASES = {
     "paragraph": "one line\nand a second\n",
@@ -148,7 +148,7 @@ def test_each_inline_kind_matches_markdown_it(text: str) -> None:
 
 
 def test_a_post_processing_plugin_sees_plain_text() -> None:
-    md = _make_parser(dispatch=True)
+    md = _make_parser(accelerated=True)
 
     def shout(state):  # type: ignore[no-untyped-def]
         for token in state.tokens:
@@ -168,7 +168,7 @@ def test_line_table_matches_markdown_it(text: str) -> None:
 
 
 def test_an_inline_rule_added_later_is_used() -> None:
-    md = _make_parser(dispatch=True)
+    md = _make_parser(accelerated=True)
     md.parse("warm: the tables\n")
 
     def colon(state, silent):  # type: ignore[no-untyped-def]
@@ -184,7 +184,7 @@ def test_an_inline_rule_added_later_is_used() -> None:
 
 
 def test_a_rule_added_later_is_used() -> None:
-    md = _make_parser(dispatch=True)
+    md = _make_parser(accelerated=True)
     md.parse("# warm the tables\n")
 
     def shout(state, start, end, silent):  # type: ignore[no-untyped-def]

@@ -26,7 +26,7 @@ from markdown_it.rules_inline import text as text_rule
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
 
-from desktop.render.ruledispatch import Dispatch, named_rules
+from desktop.render.fast.ruledispatch import Dispatch, named_rules
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -25,7 +25,7 @@ from markdown_it.rules_block.state_block import StateBlock
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
 
-from desktop.render.ruledispatch import Dispatch, named_rules
+from desktop.render.fast.ruledispatch import Dispatch, named_rules
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
