@@ -8,13 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML, RendererProtocol
+from markdown_it.renderer import RendererProtocol
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from desktop.render import fast
 from desktop.render.code import code_block_html, language_of
 from desktop.render.gcpause import collector_paused
 from desktop.render.links import links_plugin
@@ -60,20 +59,8 @@ def _only_with_task_marks(md: MarkdownIt) -> None:
     ruler.at("github-tasklists", tasklists)
 
 
-def _make_parser(accelerated: bool = True) -> MarkdownIt:
-    """The parser, with the accelerators that are switched on (`desktop.render.fast`);
-    `accelerated=False` keeps markdown-it's own tokenizers and renderer (tests compare
-    the two)."""
-    renderer_cls: type[RendererProtocol] = RendererHTML
-    if accelerated and fast.enabled("html"):
-        from desktop.render.fast.htmlrender import FastRenderer
-
-        renderer_cls = FastRenderer
-    md = MarkdownIt(
-        "commonmark",
-        {"html": False, "linkify": False, "typographer": False},
-        renderer_cls=renderer_cls,
-    )
+def _make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     # Set, so that the strikethrough rule's look-up of it does not raise and catch a
     # KeyError in every paragraph with emphasis.
     md.options["strikethrough_single_tilde"] = False
@@ -87,14 +74,6 @@ def _make_parser(accelerated: bool = True) -> MarkdownIt:
     _only_with_task_marks(md)
     md.add_render_rule("fence", _fence)
     md.add_render_rule("code_block", _code_block)
-    if accelerated and fast.enabled("block"):
-        from desktop.render.fast.blockparse import DispatchingBlockParser
-
-        md.block = DispatchingBlockParser(md.block.ruler)
-    if accelerated and fast.enabled("inline"):
-        from desktop.render.fast.inlineparse import DispatchingInlineParser
-
-        md.inline = DispatchingInlineParser(md.inline)
     return md
 
 

@@ -16,7 +16,7 @@ from pygments.lexer import RegexLexer
 from desktop.render import code, fast, math, render_markdown
 from tests.bench.bench_render import answer
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _forget() -> None:
