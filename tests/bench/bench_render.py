@@ -147,7 +147,7 @@ def without_ms(off: str) -> float:
     return float(out.stdout.strip())
 
 
-def accelerator_savings(rounds: int = 3) -> None:
+def accelerator_savings(rounds: int = 6) -> None:
     """What each accelerator saves: the cold one-shot render without it, against the
     render with all of them (CPU time; the variants take turns, `rounds` times, and
     each keeps its least time, so load from elsewhere counts as little as it can)."""
