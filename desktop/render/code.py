@@ -7,6 +7,7 @@ import html
 from collections.abc import Iterable
 from functools import lru_cache
 
+from markdown_it.common.utils import unescapeAll
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES, Token, _TokenType
@@ -91,8 +92,13 @@ def highlight(source: str, lexer: Lexer) -> str:
 
 
 def language_of(info: str) -> str:
-    """The language name from a fence's info string (its first word, lower-cased)."""
-    return info.strip().split(maxsplit=1)[0].lower() if info.strip() else ""
+    """The language name from a fence's info string: its first word, lower-cased, read
+    as CommonMark reads info strings (backslash escapes and entities resolved, so
+    `c\\+\\+` is `c++` and `f&ouml;&ouml;` is `föö`)."""
+    if "\\" in info or "&" in info:
+        info = unescapeAll(info)
+    words = info.split(maxsplit=1)
+    return words[0].lower() if words else ""
 
 
 # Blocks up to this size are cached: re-renders (a conversation reopened, the end of a

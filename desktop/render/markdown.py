@@ -17,7 +17,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from desktop.render.code import code_block_html, language_of
 from desktop.render.gcpause import collector_paused
 from desktop.render.links import links_plugin
-from desktop.render.mathsyntax import math_plugin
+from desktop.render.mathsyntax import OPEN_TAIL, math_plugin
 
 
 @dataclass(frozen=True)
@@ -87,12 +87,17 @@ def normalise(text: str) -> str:
     return text
 
 
-def render_blocks(text: str, env: EnvType | None = None) -> list[Block]:
+def render_blocks(text: str, env: EnvType | None = None, open_tail: bool = False) -> list[Block]:
     """Parse `text` and render each top-level block on its own. `env` carries link
-    reference definitions in (and out, for the streaming renderer)."""
+    reference definitions in (and out, for the streaming renderer). `open_tail`: the
+    text is the unfinished end of a streaming answer, so a display formula still open
+    at its end is shown as one being written rather than read as text."""
+    env = {} if env is None else env
+    if open_tail:
+        env[OPEN_TAIL] = True
     with collector_paused():
         # The tokens are freed as `_render_blocks` returns, before collection resumes.
-        return _render_blocks(text, {} if env is None else env)
+        return _render_blocks(text, env)
 
 
 def _render_blocks(text: str, env: EnvType) -> list[Block]:

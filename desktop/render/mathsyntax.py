@@ -45,10 +45,75 @@ def _has_open_display(text: str) -> bool:
     return text.count("\\begin{") > text.count("\\end{")
 
 
+# `env` key set while rendering the open tail of a streaming answer: the text may go on.
+OPEN_TAIL = "parley_open_tail"
+# `env` key for the first line of a formula at the end of that tail which the next delta
+# may still change.
+UNSETTLED_FROM = "parley_unsettled_from"
+# `env` key for `_closer_follows`'s memo.
+_NO_CLOSER = "parley_no_closer_from"
+
+
+def _closer_follows(state: StateBlock, closer: str, start: int) -> bool:
+    """Whether `closer` occurs anywhere in the text from `start` on. One search per
+    parse and closer, so that many unclosed openers do not each search to the end."""
+    memo = state.env.get(_NO_CLOSER)
+    if memo is None or memo[0] is not state.src:
+        memo = state.env[_NO_CLOSER] = (state.src, {})
+    # The position from which no closer follows, where known.
+    none_from: dict[str, int] = memo[1]
+    if start >= none_from.get(closer, len(state.src) + 1):
+        return False
+    hit = _find_unescaped(state.src, closer, start, len(state.src))
+    if hit < 0:
+        none_from[closer] = start
+    return hit >= 0
+
+
+def _quoted(state: StateBlock, line: int) -> bool:
+    """Whether `line` is read inside a block quote (its start moved past a `>`)."""
+    raw_start = state.eMarks[line - 1] + 1 if line else 0
+    return ">" in state.src[raw_start : state.bMarks[line]]
+
+
+def _closing_line(
+    state: StateBlock, start_line: int, end_line: int, closer: str, search_from: int
+) -> tuple[int, bool] | None:
+    """Where a display formula opened on `start_line` ends: the line after its closer
+    (and True), or, unclosed, where its container ends (and False). None when the
+    closer has text after it: then it is an inline formula inside a paragraph."""
+    src = state.src
+    closable = _closer_follows(state, closer, search_from)
+    if not closable and not state.env.get(OPEN_TAIL):
+        # Text: where its container ends does not matter.
+        return start_line + 1, False
+    quoted = _quoted(state, start_line)
+    line = start_line
+    while line < end_line:
+        if line > start_line:
+            if state.sCount[line] < state.blkIndent and not state.isEmpty(line):
+                break
+            # Asked whether it may cut a paragraph short, a formula in a quote is told
+            # the end of the whole text, not of the quote: the quote's lines are those
+            # with their `>` stripped (and lazy ones, marked by a negative indent).
+            if quoted and state.sCount[line] >= 0 and not _quoted(state, line):
+                break
+            search_from = state.bMarks[line] + state.tShift[line]
+        hit = _find_unescaped(src, closer, search_from, state.eMarks[line]) if closable else -1
+        if hit >= 0:
+            if src[hit + len(closer) : state.eMarks[line]].strip():
+                return None
+            return line + 1, True
+        line += 1
+    return line, False
+
+
 def math_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
     """Display math whose opener starts a line: `$$`, `\\[` or `\\begin{env}`. Like a
-    fence it runs to its closer (blank lines included) or, unclosed, to the end of
-    its container, where it renders as plain text until the closer arrives."""
+    fence it runs to its closer, blank lines included. An unclosed opener is text, as
+    CommonMark reads it, except at the open end of a streaming answer, where the
+    formula is still being written: there it runs to the end, shown as plain text
+    until the closer arrives."""
     if state.sCount[start_line] - state.blkIndent >= 4:
         return False
     src = state.src
@@ -63,27 +128,28 @@ def math_block(state: StateBlock, start_line: int, end_line: int, silent: bool) 
         opener, closer, search_from = "", "\\end{" + m.group(1) + "}", m.end()
     else:
         return False
+    found = _closing_line(state, start_line, end_line, closer, search_from)
+    if found is None:
+        return False
+    line, closed = found
+    # `bMarks` has one entry past the last line: a formula that runs to the end of the
+    # open tail of a stream may yet be closed, or its closer followed by text (then
+    # it is an inline one), by the next delta.
+    unsettled = bool(state.env.get(OPEN_TAIL)) and line >= len(state.bMarks) - 1
+    if unsettled and closed and src.endswith("\n"):
+        unsettled = False
+    if not (closed or unsettled):
+        return False
+    if silent and _has_open_display(src[state.bMarks[state.line] : state.bMarks[start_line]]):
+        # Not interrupting a paragraph that has an opener this line would close.
+        return False
+    if unsettled:
+        # Read as a formula, it may have cut short the block before it, which runs on
+        # if the formula turns out to be text: the streaming renderer must not seal the
+        # blocks from that one on yet.
+        state.env[UNSETTLED_FROM] = min(start_line, state.env.get(UNSETTLED_FROM, start_line))
     if silent:
-        # Interrupting a paragraph: not if that paragraph has an opener this would close.
-        paragraph = src[state.bMarks[state.line] : state.bMarks[start_line]]
-        return not _has_open_display(paragraph)
-
-    line = start_line
-    closed = False
-    while line < end_line:
-        if line > start_line:
-            if state.sCount[line] < state.blkIndent and not state.isEmpty(line):
-                break
-            search_from = state.bMarks[line] + state.tShift[line]
-        hit = _find_unescaped(src, closer, search_from, state.eMarks[line])
-        if hit >= 0:
-            if src[hit + len(closer) : state.eMarks[line]].strip():
-                # Text after the closer: an inline formula inside a paragraph.
-                return False
-            closed = True
-            line += 1
-            break
-        line += 1
+        return True
 
     source = state.getLines(start_line, line, state.sCount[start_line], False).strip()
     token = state.push("math_block", "math", 0)
@@ -118,11 +184,8 @@ def math_inline(state: StateInline, silent: bool) -> bool:
         start = pos + 2
         end = src.find(closer, start, state.posMax)
         if end < 0:
-            # Unclosed (or still streaming): keep the delimiter visible as text.
-            if not silent:
-                state.pending += src[pos:start]
-            state.pos = start
-            return True
+            # Unclosed: an escaped bracket or parenthesis, as CommonMark reads it.
+            return False
     elif ch == "$":
         if src.startswith("$$", pos):
             closer, display, start = "$$", True, pos + 2

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.render.markdown import Block, render_blocks
+from desktop.render.mathsyntax import UNSETTLED_FROM
 
 # What a link reference resolves to, as far as the HTML goes: (href, title), or None.
 Target = tuple[str, str] | None
@@ -148,21 +149,23 @@ class StreamingRenderer:
             return patch
         return Patch(first_changed, self._sealed[first_changed:] + self._shown_tail)
 
-    def _render_tail(self) -> list[Block]:
+    def _render_tail(self, final: bool) -> tuple[list[Block], int | None]:
+        """The tail's blocks, and the line from which a formula at its end that the next
+        delta may change, read as such, may have shaped them (None if there is none)."""
         definitions = Definitions(self._definitions)
         env: dict[str, Any] = {"references": definitions}
-        blocks = render_blocks(self._tail, env)
+        blocks = render_blocks(self._tail, env, open_tail=not final)
         # A repeated label's definition links nothing but takes up its lines all the same.
         definitions.spans.extend((d["map"][0], d["map"][1]) for d in env.get("duplicate_refs", ()))
         self._tail_definitions = definitions
         self.renders += len(blocks)
-        return blocks
+        return blocks, env.get(UNSETTLED_FROM)
 
     def _update(self, final: bool) -> Patch:
         base = len(self._sealed)
-        blocks = self._render_tail()
+        blocks, unsettled_from = self._render_tail(final)
         html = [block.html for block in blocks]
-        sealed_now = 0 if final else self._seal(blocks)
+        sealed_now = 0 if final else self._seal(blocks, unsettled_from)
         shown = self._shown_tail
         start = 0
         # The view already shows an unchanged prefix of the tail: skip it.
@@ -171,13 +174,18 @@ class StreamingRenderer:
         self._shown_tail = html[sealed_now:]
         return Patch(base + start, html[start:])
 
-    def _seal(self, blocks: list[Block]) -> int:
-        """Seal the safely finished leading blocks of the tail; return how many."""
+    def _seal(self, blocks: list[Block], unsettled_from: int | None) -> int:
+        """Seal the safely finished leading blocks of the tail; return how many. Blocks
+        that reach line `unsettled_from` stay open: a formula still being written
+        there may have cut one short (`text` then `\\[ x` on the next line), which
+        runs on if the formula turns out to be text."""
         tail = self._tail
         complete_lines = tail.count("\n")
         keep = 0
         for index in range(len(blocks) - 1, 0, -1):
             line = blocks[index].first_line
+            if unsettled_from is not None and blocks[index - 1].end_line >= unsettled_from:
+                continue
             if line + 2 <= complete_lines and self._definitions_settled(tail, line):
                 keep = index
                 break
