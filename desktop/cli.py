@@ -1,7 +1,8 @@
 """`parley ask`: one question from the command line, for scripts and for checking a token.
 
-The answer goes to stdout as it streams; usage, notices and errors go to stderr as
-one plain line each, and the exit status says what happened.
+The answer goes to stdout as it streams, then its numbered sources; the model's
+commentary ("I'll look that up first."), usage, notices and errors go to stderr as
+plain lines, and the exit status says what happened.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
@@ -19,6 +21,8 @@ from typing import Any, NoReturn, TextIO
 from desktop.api import (
     ApiError,
     CancelToken,
+    Citation,
+    CommentaryDelta,
     ReasoningDelta,
     RefusalDelta,
     Reply,
@@ -32,11 +36,14 @@ from desktop.api import (
     cloudflare_base_url,
 )
 from desktop.api.params import PARAMS, Param, flag_help
+from desktop.api.retry import describe_wait
+from desktop.api.tools import source_text
 
 EXIT_OK = 0
 EXIT_API_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+NOTED_WAIT = 5.0  # seconds; shorter waits before a retry pass without a line
 
 log = logging.getLogger(__name__)
 
@@ -90,11 +97,22 @@ def _parser() -> argparse.ArgumentParser:
         description="Ask one question and print the answer as it streams.",
         epilog="Environment: CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN, PARLEY_BASE_URL.",
     )
-    p.add_argument("prompt", metavar="PROMPT", help="the question; '-' reads it from stdin")
+    p.add_argument("prompt", metavar="PROMPT", help="The question; '-' reads it from stdin")
+    # The request parameters' options come from their declarations; these others say
+    # what to print.
     for param in PARAMS:
         if param.flag is not None:
             _add_flag(p, param, param.flag)
-    p.add_argument("--show-reasoning", action="store_true", help="print reasoning to stderr")
+    p.add_argument("--show-reasoning", action="store_true", help="Print reasoning to stderr")
+    p.add_argument(
+        "--no-sources", action="store_true", help="Leave out the numbered sources after the answer"
+    )
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="On failure, also print what the server said and its request id",
+    )
     return p
 
 
@@ -125,6 +143,12 @@ def _prompt(value: str, stdin: TextIO) -> str:
     return text
 
 
+def source_lines(citations: Sequence[Citation]) -> list[str]:
+    """ "[1] Title — URL" per cited source, in number order (files by name and id)."""
+    lines = {c.index: f"[{c.index}] {source_text(c.as_dict())}" for c in reversed(citations)}
+    return [lines[i] for i in sorted(lines)]
+
+
 def usage_line(reply: Reply) -> str | None:
     u = reply.usage
     if u is None:
@@ -138,10 +162,14 @@ def usage_line(reply: Reply) -> str | None:
 class _Printer:
     """Writes one answer to the two streams; remembers whether stdout needs a newline."""
 
-    def __init__(self, out: TextIO, err: TextIO, show_reasoning: bool) -> None:
+    def __init__(
+        self, out: TextIO, err: TextIO, show_reasoning: bool, sources: bool = True
+    ) -> None:
         self.out, self.err, self.show_reasoning = out, err, show_reasoning
+        self.sources = sources
         self.ends_with_newline = True
-        self.reasoning_open = False
+        self.reasoning_open = False  # stderr is in the middle of a line
+        self._err_kind = ""  # what that line is: "reasoning" or "commentary"
 
     def text(self, text: str) -> None:
         self._close_reasoning()
@@ -151,9 +179,20 @@ class _Printer:
 
     def reasoning(self, text: str) -> None:
         if self.show_reasoning:
-            self.err.write(text)
-            self.err.flush()
-            self.reasoning_open = not text.endswith("\n")
+            self._stderr(text, "reasoning")
+
+    def commentary(self, text: str) -> None:
+        """What the model says before it acts: to stderr, like other notes, so that
+        stdout holds the answer alone."""
+        self._stderr(text, "commentary")
+
+    def _stderr(self, text: str, kind: str) -> None:
+        if kind != self._err_kind:
+            self._close_reasoning()  # reasoning and commentary never share a line
+            self._err_kind = kind
+        self.err.write(text)
+        self.err.flush()
+        self.reasoning_open = not text.endswith("\n")
 
     def _close_reasoning(self) -> None:
         if self.reasoning_open:
@@ -168,11 +207,25 @@ class _Printer:
         self.out.flush()
 
     def note(self, line: str) -> None:
+        self._close_reasoning()
         self.err.write(line + "\n")
         self.err.flush()
 
+    def waiting(self, seconds: float) -> None:
+        """A retry the server asked to delay: say so, so the wait is not a mystery."""
+        if seconds >= NOTED_WAIT:
+            when = time.strftime("%H:%M:%S", time.localtime(time.time() + seconds))
+            self.note(
+                f"The server asked to wait {describe_wait(seconds)}; trying again at {when} "
+                "(Ctrl+C stops)."
+            )
+
     def finish(self, reply: Reply) -> None:
         self.end_answer()
+        lines = source_lines(reply.citations) if self.sources else []
+        if lines:
+            self.out.write("\nSources:\n" + "\n".join(lines) + "\n")
+            self.out.flush()
         if reply.refusal:
             self.note(f"refusal: {' '.join(reply.refusal.split())}")
         if reply.status == "incomplete":
@@ -194,6 +247,8 @@ def _run(
         reply = client.create(body, cancel)
         if reply.reasoning:
             printer.reasoning(reply.reasoning)
+        if reply.commentary:
+            printer.commentary(reply.commentary)
         if reply.text:
             printer.text(reply.text)
         printer.finish(reply)
@@ -203,13 +258,16 @@ def _run(
             printer.text(event.text)
         elif isinstance(event, ReasoningDelta):
             printer.reasoning(event.text)
+        elif isinstance(event, CommentaryDelta):
+            printer.commentary(event.text)
         elif isinstance(event, ResponseDone):
             printer.finish(event.reply)
         elif isinstance(event, RefusalDelta):
             pass  # shown once, whole, when the reply is done (see _Printer.finish)
 
 
-def _log_bug(exc: BaseException) -> Path:
+def _to_log(write: Callable[[], None]) -> Path:
+    """Run `write` (a `log` call) with the log file attached; returns the file."""
     from desktop.logs import log_path
 
     path = log_path()
@@ -218,11 +276,32 @@ def _log_bug(exc: BaseException) -> Path:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     try:
-        log.error("parley ask failed unexpectedly", exc_info=exc)
+        write()
     finally:
         log.removeHandler(handler)
         handler.close()
     return path
+
+
+def _log_bug(exc: BaseException) -> Path:
+    return _to_log(lambda: log.error("parley ask failed unexpectedly", exc_info=exc))
+
+
+def _report(exc: ApiError, printer: _Printer, verbose: bool) -> None:
+    """One sentence; with -v the server's own words and request id too. Both are in
+    the log either way (already redacted: see desktop.api.redact)."""
+    printer.note(exc.cli_message)
+    details = exc.details()
+    if not details:
+        return
+    if verbose:
+        for line in details.splitlines():
+            printer.note(f"  {line}")
+    try:
+        _to_log(lambda: log.warning("%s\n%s", exc.cli_message, details))
+    except OSError as error:  # a log that cannot be written must not hide the failure
+        if verbose:
+            printer.note(f"  (not logged: {error.strerror or error})")
 
 
 def main(argv: Sequence[str], stdin: TextIO | None = None) -> int:
@@ -243,15 +322,18 @@ def main(argv: Sequence[str], stdin: TextIO | None = None) -> int:
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else EXIT_OK
 
-    body = build_request([Turn("user", prompt)], options)
-    printer = _Printer(out, err, args.show_reasoning)
+    # One question and no follow-up: the body stays the documented one.
+    body = build_request([Turn("user", prompt)], options, continued=False)
+    printer = _Printer(out, err, args.show_reasoning, sources=not args.no_sources)
     cancel = CancelToken()
     failure: list[BaseException] = []
     done = threading.Event()
 
     def work() -> None:
         try:
-            with ResponsesClient(connection.base_url, connection.token) as client:
+            with ResponsesClient(
+                connection.base_url, connection.token, on_wait=printer.waiting
+            ) as client:
                 _run(client, body, options.stream, printer, cancel)
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread as is
             failure.append(exc)
@@ -272,14 +354,14 @@ def main(argv: Sequence[str], stdin: TextIO | None = None) -> int:
             cancel.cancel()
     if not failure:
         return EXIT_OK
-    exc = failure[0]
+    error = failure[0]
     printer.end_answer()
-    if isinstance(exc, RequestCancelled) and interrupted:
+    if isinstance(error, RequestCancelled) and interrupted:
         printer.note("Interrupted; the answer above is incomplete.")
         return EXIT_INTERRUPTED
-    if isinstance(exc, ApiError):
-        printer.note(exc.user_message)
+    if isinstance(error, ApiError):
+        _report(error, printer, args.verbose)
         return EXIT_API_ERROR
-    path = _log_bug(exc)
+    path = _log_bug(error)
     printer.note(f"Something went wrong; details are in {path}")
     return EXIT_API_ERROR

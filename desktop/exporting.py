@@ -12,6 +12,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from desktop.api.tools import ANNOTATION_KINDS
 from desktop.render import render_markdown, stylesheet
 from desktop.resources import resource
 from desktop.store.export import STATUS_NOTES, from_json, to_json, to_markdown, transcript
@@ -40,6 +41,10 @@ img.attached { max-width: 18rem; max-height: 14rem; border-radius: 10px;
 nav.sources { margin-top: 0.6rem; font-size: 0.88em; color: var(--muted); }
 nav.sources h4 { margin: 0 0 0.2rem; font-size: 0.9em; }
 nav.sources ol { list-style: none; padding-left: 0; margin: 0; }
+nav.sources .source-kind { font-size: 0.78em; font-weight: 600; color: var(--accent);
+  background: var(--accent-soft); border-radius: 5px; padding: 0.05rem 0.35rem; }
+.commentary { margin: 0 0 0.35rem; font-size: 0.9em; color: var(--muted); font-style: italic;
+  white-space: pre-line; }
 .turn.system .bubble { color: var(--muted); font-style: italic; white-space: pre-wrap; }
 details.reasoning { display: block; }
 """
@@ -123,7 +128,8 @@ def _attachments_html(items: list[Any]) -> str:
 
 
 def _sources_html(response: Any) -> str:
-    """The numbered sources an answer cited, as plain links."""
+    """The numbered sources an answer cited, as plain links; cited files by name with
+    a chip saying which kind of file."""
     citations = response.get("citations") if isinstance(response, dict) else None
     if not isinstance(citations, list) or not citations:
         return ""
@@ -132,10 +138,18 @@ def _sources_html(response: Any) -> str:
         if not isinstance(item, dict):
             continue
         url = str(item.get("url") or "")
-        title = html.escape(str(item.get("title") or url))
+        title = html.escape(str(item.get("title") or url or item.get("file_id") or ""))
         index = item.get("index") if isinstance(item.get("index"), int) else number
+        kind = str(item.get("kind") or "url_citation")
         if url.startswith(("https://", "http://")):
             rows.append(f'<li>[{index}] <a href="{html.escape(url)}">{title}</a></li>')
+        elif kind in ANNOTATION_KINDS and kind != "url_citation":
+            label = html.escape(ANNOTATION_KINDS[kind].capitalize())
+            file_id = html.escape(str(item.get("file_id") or ""))
+            rows.append(
+                f'<li>[{index}] <span class="source-kind" title="{file_id}">{label}</span> '
+                f"{title}</li>"
+            )
         else:
             rows.append(f"<li>[{index}] {title}</li>")
     return '<nav class="sources"><h4>Sources</h4><ol>' + "".join(rows) + "</ol></nav>"
@@ -168,6 +182,12 @@ def _turn_html(msg: dict[str, Any]) -> str:
             f'<div class="reasoning-body">{render_markdown(str(msg["reasoning"]))}</div>'
             "</details>"
         )
+    response = msg.get("response")
+    if not isinstance(response, dict):
+        response = {}
+    commentary = response.get("commentary")
+    if isinstance(commentary, str) and commentary.strip():
+        parts.append(f'<div class="commentary">{html.escape(commentary)}</div>')
     body = render_markdown(text) if text else ""
     parts.append(f'<div class="answer"><div class="b">{body}</div></div>')
     parts.append(_sources_html(msg.get("response")))

@@ -356,7 +356,7 @@ def _run_gui(args: list[str]) -> int:
     try:
         return app.exec()
     finally:
-        from desktop.ui.conversation_view import release_web_engine
+        from desktop.ui.web_page import release_web_engine
 
         _windows.clear()
         del window

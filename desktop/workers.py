@@ -23,6 +23,7 @@ from desktop.api.client import ResponsesClient
 from desktop.api.errors import ApiError, RequestCancelled
 from desktop.api.events import (
     Citation,
+    CommentaryDelta,
     ReasoningDelta,
     RefusalDelta,
     Reply,
@@ -46,6 +47,7 @@ class Failure:
     status: int | None = None
     partial: Reply | None = None
     action: str | None = None  # the button that fits: "settings", "retry" or None
+    details: str = ""  # what the server said, with status and request id (redacted)
 
 
 def failure_from(error: BaseException, partial: Reply | None = None) -> Failure:
@@ -54,7 +56,12 @@ def failure_from(error: BaseException, partial: Reply | None = None) -> Failure:
     if isinstance(error, ApiError):
         kind = type(error).__name__.removesuffix("Error").lower() or "api"
         return Failure(
-            error.user_message, kind, error.status, error.partial or partial, error.action
+            error.user_message,
+            kind,
+            error.status,
+            error.partial or partial,
+            error.action,
+            error.details(),
         )
     return Failure(BUG_MESSAGE, "bug", None, partial)
 
@@ -67,6 +74,8 @@ class ResponseWorker(QObject):
       delta(text: str)                        — a piece of answer text
       reasoning(text: str)                    — a piece of reasoning summary
       refusal(text: str)                      — a piece of a refusal
+      commentary(text: str)                   — a piece of a "commentary" message
+      waiting(seconds: float)                 — a retry waits this long, as asked
       tool(activity: ToolActivity)            — a built-in tool call changed state
       citation(citation: Citation)            — a source the answer cites
       finished(reply: Reply)                  — completed or incomplete answer
@@ -78,6 +87,8 @@ class ResponseWorker(QObject):
     delta = Signal(str)
     reasoning = Signal(str)
     refusal = Signal(str)
+    commentary = Signal(str)
+    waiting = Signal(float)
     tool = Signal(object)
     citation = Signal(object)
     finished = Signal(object)
@@ -97,7 +108,7 @@ class ResponseWorker(QObject):
         reply: Reply | None = None
         failure: Failure | None = None
         try:
-            with ResponsesClient(self._base_url, self._token) as client:
+            with ResponsesClient(self._base_url, self._token, on_wait=self.waiting.emit) as client:
                 if self._body.get("stream", False):
                     for event in client.stream(self._body, self._cancel):
                         if isinstance(event, TextDelta):
@@ -106,6 +117,8 @@ class ResponseWorker(QObject):
                             self.reasoning.emit(event.text)
                         elif isinstance(event, RefusalDelta):
                             self.refusal.emit(event.text)
+                        elif isinstance(event, CommentaryDelta):
+                            self.commentary.emit(event.text)
                         elif isinstance(event, ToolActivity):
                             self.tool.emit(event)
                         elif isinstance(event, Citation):
@@ -118,6 +131,8 @@ class ResponseWorker(QObject):
                     reply = client.create(self._body, self._cancel)
                     if reply.reasoning:
                         self.reasoning.emit(reply.reasoning)
+                    if reply.commentary:
+                        self.commentary.emit(reply.commentary)
                     if reply.text:
                         self.delta.emit(reply.text)
                     if reply.refusal:

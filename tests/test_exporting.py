@@ -382,3 +382,55 @@ def test_html_export_shows_attachments_and_sources() -> None:
     assert '<a href="https://example.com/x">Example</a>' in page
     assert "javascript:" not in page
     assert "<script" not in page
+
+
+def test_exports_show_commentary_apart_and_every_kind_of_source() -> None:
+    conv = {
+        "conversation": {"title": "Sources", "updated": 0},
+        "messages": [
+            {"id": 1, "parent_id": None, "role": "user", "text": "Budget?"},
+            {
+                "id": 2,
+                "parent_id": 1,
+                "role": "assistant",
+                "text": "It grew [1][2].",
+                "status": "complete",
+                "response": {
+                    "commentary": "I'll <check> the files first.",
+                    "citations": [
+                        {
+                            "index": 1,
+                            "kind": "url_citation",
+                            "title": "News",
+                            "url": "https://n.example/a",
+                        },
+                        {
+                            "index": 2,
+                            "kind": "file_citation",
+                            "title": "b.pdf",
+                            "url": "",
+                            "file_id": "file-1",
+                        },
+                        {
+                            "index": 3,
+                            "kind": "file_path",
+                            "title": "file-2",
+                            "url": "",
+                            "file_id": "file-2",
+                        },
+                        {"index": 4, "title": "Bad", "url": "javascript:alert(1)"},
+                    ],
+                },
+            },
+        ],
+    }
+    markdown = export_markdown(conv)
+    assert "> **Commentary**\n>\n> I'll <check> the files first.\n\nIt grew [1][2]." in markdown
+    assert "1. [News](<https://n.example/a>)\n2. b.pdf (file `file-1`)\n" in markdown
+    assert "3. file-2 (generated file)\n4. Bad\n" in markdown
+    page = export_html(conv)
+    assert '<div class="commentary">I&#x27;ll &lt;check&gt; the files first.</div>' in page
+    assert page.index('class="commentary"') < page.index('class="answer"')
+    assert '<span class="source-kind" title="file-1">File</span> b.pdf' in page
+    assert '<span class="source-kind" title="file-2">Generated file</span> file-2' in page
+    assert "javascript:" not in page

@@ -11,7 +11,7 @@ import json
 import os
 import ssl
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,11 +27,14 @@ from desktop.api.errors import (
     ApiTimeoutError,
     MalformedResponseError,
     NetworkError,
+    QuotaExceededError,
     RequestCancelled,
     error_from_response,
     failure_from_payload,
+    request_id,
 )
 from desktop.api.events import (
+    CommentaryDelta,
     ReasoningDelta,
     RefusalDelta,
     Reply,
@@ -42,13 +45,16 @@ from desktop.api.events import (
     TextDelta,
 )
 from desktop.api.request import endpoint_url
-from desktop.api.retry import MAX_WAIT, backoff_delay, describe_wait, is_retryable_status
+from desktop.api.retry import MAX_WAIT, backoff_delay, describe_wait, should_retry
 from desktop.api.retry import retry_after as retry_after_seconds
 from desktop.api.runner import EventPump, LoopRunner
 
 __all__ = ["CancelToken", "ResponsesClient"]
 
 USER_AGENT = f"parley/{__version__}"
+# Waits before a retry at least this long are reported through `on_wait`, so the
+# person sees a countdown instead of a request that seems stuck.
+REPORTED_WAIT = 1.0
 
 
 class ResponsesClient:
@@ -64,7 +70,10 @@ class ResponsesClient:
         max_retries: int = 2,
         transport: httpx.AsyncBaseTransport | None = None,
         backoff_base: float = 0.5,
+        on_wait: Callable[[float], None] | None = None,
     ) -> None:
+        """`on_wait(seconds)` is called (on the calling thread) before each wait of a
+        second or more for a retry; the wait can be cancelled like the request."""
         self.base_url = base_url
         self.url = endpoint_url(base_url)
         self._token = token or None
@@ -73,6 +82,7 @@ class ResponsesClient:
         self.max_retries = max_retries
         self.backoff_base = backoff_base
         self._transport = transport
+        self._on_wait = on_wait
         self._ssl: ssl.SSLContext | None = None
         self._ssl_lock = threading.Lock()
         self._closed = False
@@ -100,6 +110,7 @@ class ResponsesClient:
         except ApiError as exc:
             if exc.partial is None:
                 exc.partial = acc.snapshot()
+            exc.redact((self._token,))
             raise
         finally:
             runner.close()
@@ -116,8 +127,51 @@ class ResponsesClient:
             raise RequestCancelled() from exc
         except httpx.HTTPError as exc:
             raise self._translate(exc) from exc
+        except ApiError as exc:
+            exc.redact((self._token,))
+            raise
         finally:
             runner.close()
+
+    def stream_background(
+        self, body: Mapping[str, Any], cancel: CancelToken | None = None
+    ) -> Iterator[StreamEvent]:
+        """Like `stream`, but the server keeps the answer running (`background`): a
+        broken connection is resumed where it broke, and a cancel stops it on the
+        server too. A server without background responses gets the ordinary request,
+        announced by a `BackgroundUnsupported` event. See background.py."""
+        from desktop.api.background import Follower
+
+        return Follower(self, cancel).start(body)
+
+    def resume(
+        self, response_id: str, after: int | None = None, cancel: CancelToken | None = None
+    ) -> Iterator[StreamEvent]:
+        """Stream a background answer already started: from its beginning, or after
+        the event numbered `after`. Ends with ResponseDone like `stream`."""
+        from desktop.api.background import Follower
+
+        return Follower(self, cancel).resume(response_id, after)
+
+    def retrieve(self, response_id: str, cancel: CancelToken | None = None) -> Reply:
+        """The response as the server holds it now (its status may be "in_progress")."""
+        from desktop.api.background import response_url
+
+        runner = LoopRunner(cancel)
+        try:
+            return runner.run(self._get_reply(response_url(self.base_url, response_id)))
+        except asyncio.CancelledError as exc:
+            raise RequestCancelled() from exc
+        except httpx.HTTPError as exc:
+            raise self._translate(exc) from exc
+        finally:
+            runner.close()
+
+    def cancel_response(self, response_id: str) -> bool:
+        """Stop a background answer on the server; False when that could not be done."""
+        from desktop.api.background import cancel_on_server
+
+        return cancel_on_server(self, response_id)
 
     def close(self) -> None:
         # Each call owns its connection (its event loop ends with it), so there is no
@@ -166,6 +220,11 @@ class ResponsesClient:
                 "The connection closed before the answer was finished. Try again.",
                 partial=acc.snapshot(),
             )
+        except ApiError as exc:
+            # A failure inside a stream that was accepted: its id is on the 200's headers.
+            if exc.request_id is None and response is not None:
+                exc.request_id = request_id(response.headers)
+            raise
         finally:
             runner.run(_close_all(pump, response, client), cancellable=False)
 
@@ -182,17 +241,40 @@ class ResponsesClient:
         finally:
             await client.aclose()
 
+    async def _get_reply(self, url: str) -> Reply:
+        client = self._http_client()
+        try:
+            response = await self._send(client, None, streaming=False, url=url)
+            try:
+                data = await response.aread()
+            finally:
+                await response.aclose()
+            obj = _json_object(data)
+            return Reply.from_response(obj)
+        finally:
+            await client.aclose()
+
     async def _send(
-        self, client: httpx.AsyncClient, body: dict[str, Any], streaming: bool
+        self,
+        client: httpx.AsyncClient,
+        body: dict[str, Any] | None,
+        streaming: bool,
+        *,
+        url: str | None = None,
     ) -> httpx.Response:
-        """POST the body; retry what DESIGN 3.2 allows. Returns a response still open."""
+        """POST the body (or GET `url` when there is none); retry what DESIGN 3.2
+        allows. Returns a response still open."""
         if self._closed:
             raise RuntimeError("ResponsesClient used after close()")
-        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        content = None
+        if body is not None:
+            content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        method = "GET" if body is None else "POST"
+        body = body or {}
         attempt = 0
         while True:
             request = client.build_request(
-                "POST", self.url, content=content, headers=self._headers(streaming)
+                method, url or self.url, content=content, headers=self._headers(streaming)
             )
             try:
                 response = await client.send(request, stream=True)
@@ -216,17 +298,21 @@ class ResponsesClient:
                 model=str(body.get("model") or ""),
                 url=_public_url(self.url),
             )
+            error.redact((self._token,))
+            retry = not isinstance(error, QuotaExceededError) and should_retry(
+                response.status_code, response.headers
+            )
+            if not retry or attempt >= self.max_retries:
+                raise error
             wait = retry_after_seconds(response.headers)
             if wait is not None and wait > MAX_WAIT:
-                error.user_message = (
-                    f"{error.user_message.removesuffix('.')}; the server asks to wait "
-                    f"{describe_wait(wait)} before trying again."
+                error.add_wait(
+                    f"; the server asks to wait {describe_wait(wait)} before trying again."
                 )
-                error.args = (error.user_message,)
-                raise error
-            if not is_retryable_status(response.status_code) or attempt >= self.max_retries:
                 raise error
             delay = wait if wait is not None else backoff_delay(attempt, self.backoff_base)
+            if self._on_wait is not None and delay >= REPORTED_WAIT:
+                self._on_wait(delay)
             await asyncio.sleep(delay)
             attempt += 1
 
@@ -265,12 +351,7 @@ class ResponsesClient:
             return self._ssl
 
     def _reply_from_json(self, data: bytes) -> Reply:
-        try:
-            obj = json.loads(data)
-        except ValueError as exc:
-            raise MalformedResponseError(detail="the response body is not JSON") from exc
-        if not isinstance(obj, dict):
-            raise MalformedResponseError(detail="the response body is not a JSON object")
+        obj = _json_object(data)
         reply = Reply.from_response(obj)
         if reply.status == "failed":
             raise failure_from_payload(obj.get("error"), partial=reply)
@@ -300,6 +381,8 @@ class ResponsesClient:
         if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
             return ApiError(
                 f"The server URL {_public_url(self.url)!r} is not valid. Check it in Settings.",
+                cli_message=f"The server URL {_public_url(self.url)!r} is not valid. "
+                "Check PARLEY_BASE_URL.",
                 partial=partial,
                 action=SETTINGS,
             )
@@ -310,6 +393,16 @@ class ResponsesClient:
             detail=type(exc).__name__,
             partial=partial,
         )
+
+
+def _json_object(data: bytes) -> dict[str, Any]:
+    try:
+        obj = json.loads(data)
+    except ValueError as exc:
+        raise MalformedResponseError(detail="the response body is not JSON") from exc
+    if not isinstance(obj, dict):
+        raise MalformedResponseError(detail="the response body is not a JSON object")
+    return obj
 
 
 def _public_url(url: str) -> str:
@@ -324,6 +417,8 @@ def _events_of(reply: Reply) -> Iterator[StreamEvent]:
     yield ResponseStarted(reply.response_id, reply.model)
     if reply.reasoning:
         yield ReasoningDelta(reply.reasoning)
+    if reply.commentary:
+        yield CommentaryDelta(reply.commentary)
     yield from reply.tool_calls
     if reply.refusal:
         yield RefusalDelta(reply.refusal)

@@ -1,24 +1,31 @@
 """Every way a request can fail, each with one plain sentence a person can act on.
 
-Expected failures are `ApiError`s (shown as `user_message`); anything else is a bug.
-Server detail is kept separately in `.detail`, cut short, and never contains the token.
+Expected failures are `ApiError`s; anything else is a bug. Each error carries two
+wordings of the same sentence: `user_message` for the desktop app (which names its
+settings) and `cli_message` for `parley ask` (which names environment variables).
+What the server itself said is kept in `.detail` with the request id, for a "Details"
+view or `-v`; all server text is redacted (see `desktop.api.redact`) on the way in.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
+
+from desktop.api.redact import redact, redact_optional
 
 if TYPE_CHECKING:
     from desktop.api.events import Reply
 
-DETAIL_LIMIT = 300  # characters of server text kept; error pages can be huge
+DETAIL_LIMIT = 2000  # characters of server text kept; error pages can be huge
 
 
 SETTINGS = "settings"  # the fix is in Settings (token, model, URL, tools)
 RETRY = "retry"  # asking again may work
+# Response headers that identify a request to the provider's support.
+REQUEST_ID_HEADERS = ("x-request-id", "cf-ray", "x-amzn-requestid")
 
 
 class ApiError(Exception):
@@ -26,6 +33,7 @@ class ApiError(Exception):
     `action` which button fits next to it: `SETTINGS`, `RETRY` or None."""
 
     default_message = "The request failed."
+    cli_default: str | None = None  # the command line's wording of default_message
     retryable_default = False
     action_default: str | None = None
 
@@ -33,21 +41,55 @@ class ApiError(Exception):
         self,
         user_message: str | None = None,
         *,
+        cli_message: str | None = None,
         status: int | None = None,
         code: str | None = None,
         detail: str | None = None,
         partial: Reply | None = None,
         retryable: bool | None = None,
         action: str | None = None,
+        request_id: str | None = None,
     ) -> None:
-        self.user_message = user_message or self.default_message
+        self.user_message = redact(user_message or self.default_message)
+        default_cli = self.cli_default if user_message is None else None
+        self.cli_message = redact(cli_message or default_cli or self.user_message)
         self.status = status
         self.code = code
-        self.detail = _shorten(detail)
+        self.detail = _shorten(redact_optional(detail))
         self.partial = partial
         self.retryable = self.retryable_default if retryable is None else retryable
         self.action = action or self.action_default or (RETRY if self.retryable else None)
+        self.request_id = request_id
         super().__init__(self.user_message)
+
+    def redact(self, secrets: Iterable[str | None]) -> None:
+        """Blank out these secrets (the token) wherever the server's words are kept."""
+        secrets = tuple(secrets)
+        self.user_message = redact(self.user_message, secrets)
+        self.cli_message = redact(self.cli_message, secrets)
+        self.detail = redact_optional(self.detail, secrets)
+        self.args = (self.user_message,)
+
+    def add_wait(self, text: str) -> None:
+        """Append a clause ("; the server asks to wait …") to both wordings."""
+        self.user_message = f"{self.user_message.removesuffix('.')}{text}"
+        self.cli_message = f"{self.cli_message.removesuffix('.')}{text}"
+        self.args = (self.user_message,)
+
+    def details(self) -> str:
+        """What the server said and how to find the request again, for a "Details"
+        view or `parley ask -v`; empty when the server said nothing."""
+        facts = []
+        if self.status is not None:
+            facts.append(f"HTTP {self.status}")
+        if self.code:
+            facts.append(f"code {self.code}")
+        if self.request_id:
+            facts.append(f"request id {self.request_id}")
+        lines = [" · ".join(facts)] if facts else []
+        if self.detail:
+            lines.append(f"The server said: {self.detail}")
+        return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.user_message
@@ -58,6 +100,7 @@ class ApiError(Exception):
 
 class AuthenticationError(ApiError):
     default_message = "The API token was rejected (401). Open Settings to enter a new one."
+    cli_default = "The API token was rejected (401). Check CLOUDFLARE_API_TOKEN."
     action_default = SETTINGS
 
 
@@ -78,6 +121,16 @@ class BadRequestError(ApiError):
 class RateLimitError(ApiError):
     default_message = "Too many requests (429). Wait a moment and try again."
     retryable_default = True
+
+
+class QuotaExceededError(ApiError):
+    """The account's quota, credit or free allocation is used up: asking again soon
+    cannot help, so it is never retried."""
+
+    default_message = (
+        "The account's quota or credit is used up. Check its plan and billing with the "
+        "provider; asking again will not work until it is topped up or resets."
+    )
 
 
 class ServerError(ApiError):
@@ -148,13 +201,69 @@ def rejected_tool(message: str | None, param: str | None = None) -> str | None:
     return found.group(1) if found else ("tool" if (param or "").startswith("tools") else None)
 
 
-def _tool_message(tool: str) -> str:
+def _tool_error(tool: str, **kwargs: Any) -> BadRequestError:
     if tool == "tool":
-        return (
-            "This server does not offer a tool the request asked for; turn tools off in Settings."
+        what, it = "a tool the request asked for", "tools"
+    else:
+        what, it = TOOL_NAMES.get(tool, tool.replace("_", " ")), "it"
+    return BadRequestError(
+        f"This server does not offer {what}; turn {it} off in Settings.",
+        cli_message=f"This server does not offer {what}; leave {it} out of the request.",
+        action=SETTINGS,
+        **kwargs,
+    )
+
+
+# Error codes that mean the account's quota, credit or free allocation is used up:
+# OpenAI's (`code`/`type`), Cloudflare's 3036 (daily free Workers AI allocation), and
+# what other gateways send for an empty balance.
+QUOTA_CODES = frozenset(
+    {
+        "insufficient_quota",
+        "billing_hard_limit_reached",
+        "billing_not_active",
+        "insufficient_balance",
+        "insufficient_credits",
+        "quota_exceeded",
+        "3036",
+    }
+)
+_QUOTA_WORDS = re.compile(
+    r"quota|billing|insufficient (?:balance|credit|funds)|out of credits|credit balance|"
+    r"free allocation|payment required",
+    re.IGNORECASE,
+)
+
+
+def is_quota(status: int | None, code: str | None, message: str | None) -> bool:
+    """Whether a failure says the quota or credit is used up (not a brief rate limit)."""
+    if code is not None and code.lower() in QUOTA_CODES:
+        return True
+    if status == 402:
+        return True
+    return status == 429 and bool(message and _QUOTA_WORDS.search(message))
+
+
+def quota_error(status: int | None, code: str | None, **kwargs: Any) -> QuotaExceededError:
+    """The sentence names the provider's dashboard when the code says which it is."""
+    said = f" ({status})" if status else ""
+    if code == "3036":
+        text = (
+            f"Cloudflare says this account's daily free Workers AI allocation is used up{said}. "
+            "It resets at 00:00 UTC; for more, move to the Workers Paid plan in the "
+            "Cloudflare dashboard."
         )
-    name = TOOL_NAMES.get(tool, tool.replace("_", " "))
-    return f"This server does not offer {name}; turn it off in Settings."
+    elif code in {"insufficient_quota", "billing_hard_limit_reached", "billing_not_active"}:
+        text = (
+            f"The OpenAI account has no quota left{said}. Check its plan and billing at "
+            "platform.openai.com; asking again will not work until it is topped up."
+        )
+    else:
+        text = (
+            f"The account's quota or credit is used up{said}. Check its plan and billing "
+            "with the provider; asking again will not work until it is topped up or resets."
+        )
+    return QuotaExceededError(text, status=status, code=code, **kwargs)
 
 
 def _server_error(body: bytes | str) -> tuple[str | None, str | None, str | None]:
@@ -207,8 +316,16 @@ def error_from_response(
     `model` and `url` (without credentials) make a 404's sentence say what was missing.
     """
     message, code, param = _server_error(body)
-    kwargs: dict[str, Any] = {"status": status, "code": code, "detail": message}
+    kwargs: dict[str, Any] = {
+        "status": status,
+        "code": code,
+        "detail": message,
+        "request_id": request_id(headers or {}),
+    }
     said = _brief(message)
+    if is_quota(status, code, message):
+        del kwargs["status"], kwargs["code"]
+        return quota_error(status, code, **kwargs)
     if status == 401:
         return AuthenticationError(**kwargs)
     if status == 403:
@@ -216,12 +333,16 @@ def error_from_response(
     if status == 404:
         where = f" at {url}" if url else ""
         what = f"the model {model!r}" if model else "the model"
-        text = f"The server{where} has no endpoint for {what} (404). Check the model id and URL."
-        return NotFoundError(text, **kwargs)
+        text = f"The server{where} has no endpoint for {what} (404)."
+        return NotFoundError(
+            f"{text} Check the model id and URL.",
+            cli_message=f"{text} Check the model id (--model) and PARLEY_BASE_URL.",
+            **kwargs,
+        )
     if status in (400, 422):
         tool = rejected_tool(message, param)
         if tool is not None:
-            return BadRequestError(_tool_message(tool), action=SETTINGS, **kwargs)
+            return _tool_error(tool, **kwargs)
         rejected = f"The server rejected the request ({status}): {said}." if said else None
         return BadRequestError(rejected, **kwargs)
     if status == 429:
@@ -235,11 +356,22 @@ def error_from_response(
     return ApiError(f"{text}: {said}." if said else f"{text}.", **kwargs)
 
 
-def failure_from_payload(error: Any, partial: Reply | None = None) -> ResponseFailedError:
+def request_id(headers: Mapping[str, str]) -> str | None:
+    """The id a provider's support asks for: OpenAI's `x-request-id`, Cloudflare's `cf-ray`."""
+    for name in REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return redact(value[:200])
+    return None
+
+
+def failure_from_payload(error: Any, partial: Reply | None = None) -> ApiError:
     """A `response.failed` / `error` event (or a failed Response object) as an ApiError."""
     message = code = None
     if isinstance(error, Mapping):
         message, code = _text(error.get("message")), _text(error.get("code"))
+    if is_quota(None, code, message):
+        return quota_error(None, code, detail=message, partial=partial)
     said = _brief(message)
     text = f"The model failed to finish its answer: {said}. Try again." if said else None
     return ResponseFailedError(text, code=code, detail=message, partial=partial)

@@ -13,7 +13,10 @@ from functools import partial
 from typing import Any, TypeAlias
 
 from desktop.api.errors import MalformedResponseError, failure_from_payload
+from desktop.api.parts import Parts
 from desktop.api.reply import (
+    COMMENTARY,
+    MESSAGE_BREAK,
     REASONING_PARAGRAPH,
     Reply,
     Usage,
@@ -26,12 +29,16 @@ from desktop.api.tools import (
     ToolActivity,
     ToolLog,
     activity_from_item,
-    url_citations,
+    citations_in,
 )
 
 __all__ = [
+    "BackgroundUnsupported",
+    "Checkpoint",
     "Citation",
+    "CommentaryDelta",
     "ReasoningDelta",
+    "Reconnecting",
     "RefusalDelta",
     "Reply",
     "ReplyAccumulator",
@@ -66,6 +73,38 @@ class RefusalDelta:
 
 
 @dataclass(frozen=True, slots=True)
+class CommentaryDelta:
+    """Text of a message of phase "commentary": what the model says it will do next
+    ("I'll look up the current figures first."), shown apart from the answer."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """Everything before this event was up to the server's event `sequence`: what a
+    consumer has shown by now is what a stream resumed after `sequence` continues."""
+
+    sequence: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reconnecting:
+    """A background answer's stream broke; attempt `attempt` follows in `delay` seconds."""
+
+    attempt: int
+    delay: float
+
+
+@dataclass(frozen=True, slots=True)
+class BackgroundUnsupported:
+    """The server does not keep answers running (`reason` says how it showed it); the
+    answer streams the ordinary way, which a dropped connection ends."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ResponseDone:
     """Always the last event of a completed or incomplete stream; `reply.text` is final."""
 
@@ -77,48 +116,17 @@ StreamEvent: TypeAlias = (
     | TextDelta
     | ReasoningDelta
     | RefusalDelta
+    | CommentaryDelta
     | ToolActivity
     | Citation
+    | Checkpoint
+    | Reconnecting
+    | BackgroundUnsupported
     | ResponseDone
 )
 Events: TypeAlias = tuple[StreamEvent, ...]
 _NONE: Events = ()
 TERMINAL_STATUSES = frozenset({"completed", "incomplete"})
-
-
-class _Parts:
-    """Text assembled from parts keyed by (output_index, part index), in arrival order."""
-
-    __slots__ = ("done", "parts", "separator")
-
-    def __init__(self, separator: str = "") -> None:
-        self.parts: dict[tuple[int, int], list[str]] = {}
-        self.separator = separator
-        self.done = False
-
-    def append(self, key: tuple[int, int], text: str) -> str:
-        """Add a delta; return the text to show (a separator first for a new part)."""
-        part = self.parts.get(key)
-        if part is None:
-            lead = self.separator if self.separator and self.parts else ""
-            self.parts[key] = [text]
-            return lead + text
-        part.append(text)
-        return text
-
-    def finish(self, key: tuple[int, int], full: str) -> str:
-        """A `.done` event's full text wins; return what the deltas had not yet shown."""
-        had = "".join(self.parts.get(key, ()))
-        if key not in self.parts:
-            missing = self.append(key, full)
-        else:
-            missing = full[len(had) :] if full.startswith(had) else ""
-            part = self.parts[key]
-            part[:] = [full]  # in place: the accumulator's hot path may hold this list
-        return missing
-
-    def text(self) -> str:
-        return self.separator.join("".join(p) for p in self.parts.values())
 
 
 _decoder = json.JSONDecoder()
@@ -147,20 +155,35 @@ class ReplyAccumulator:
     as a delta, so consumers should treat `ResponseDone.reply.text` as authoritative.
     """
 
-    def __init__(self) -> None:
-        self._text = _Parts()
-        self._reasoning = _Parts(REASONING_PARAGRAPH)
-        self._refusal = _Parts()
+    def __init__(self, response_id: str | None = None) -> None:
+        self._text = Parts(MESSAGE_BREAK, per_item=True)
+        self._commentary = Parts(MESSAGE_BREAK, per_item=True)
+        self._commentary_at: set[Any] = set()  # output indexes of commentary messages
+        self._items: dict[int, Mapping[str, Any]] = {}  # finished output items
+        self._reasoning = Parts(REASONING_PARAGRAPH)
+        self._refusal = Parts()
         self._usage: Usage | None = None
         self._status = "in_progress"
         self._incomplete_reason: str | None = None
-        self._response_id: str | None = None
+        self._response_id = response_id
         self._model: str | None = None
         self._started = False
         self._hot_where: tuple[Any, Any] | None = None
         self._hot_part: list[str] | None = None
         self._tools = ToolLog()
         self.finished = False  # a completed/incomplete event arrived
+        # The server's `sequence_number` of the last event fed, and for a resumed stream
+        # the number up to which events were already seen (a repeat is dropped).
+        self.last_sequence: int | None = None
+        self.skip_through = -1
+        self.background = False  # the server says it keeps the answer running
+        # Fed a stream resumed after some sequence number in a new process: the events
+        # before it were never seen here, so the final Response's text is the whole.
+        self.joined_midway = False
+
+    @property
+    def response_id(self) -> str | None:
+        return self._response_id
 
     def snapshot(self) -> Reply:
         return Reply(
@@ -174,6 +197,8 @@ class ReplyAccumulator:
             model=self._model,
             citations=self._tools.citations(),
             tool_calls=self._tools.calls(),
+            commentary=self._commentary.text(),
+            output=tuple(self._items[i] for i in sorted(self._items)),
         )
 
     def feed_sse(self, event: str, data: str) -> Events:
@@ -190,6 +215,11 @@ class ReplyAccumulator:
             raise MalformedResponseError(
                 detail=f"{event!r} event is not a JSON object", partial=self.snapshot()
             )
+        sequence = payload.get("sequence_number")
+        if type(sequence) is int:
+            if sequence <= self.skip_through:
+                return _NONE
+            self.last_sequence = sequence
         # The `type` field is authoritative; the SSE `event:` line is only a hint, and
         # some local servers send `data:` lines alone.
         kind = payload.get("type")
@@ -206,6 +236,8 @@ class ReplyAccumulator:
                 self._hot_part.append(delta)
                 return (TextDelta(delta),)
             key = _key(payload, "content_index")
+            if where[0] in self._commentary_at:
+                return _maybe(CommentaryDelta, self._commentary.append(key, _delta(payload)))
             shown = self._text.append(key, _delta(payload))
             self._hot_where, self._hot_part = where, self._text.parts[key]
             return (TextDelta(shown),)
@@ -218,14 +250,18 @@ class ReplyAccumulator:
         if isinstance(response, Mapping):
             self._response_id = str_or_none(response.get("id")) or self._response_id
             self._model = str_or_none(response.get("model")) or self._model
+            self.background = self.background or response.get("background") is True
         if self._started:
             return _NONE
         self._started = True
         return (ResponseStarted(self._response_id, self._model),)
 
     def _on_text_done(self, payload: Mapping[str, Any]) -> Events:
-        full = payload.get("text")
-        return _maybe(TextDelta, self._text.finish(_key(payload, "content_index"), str(full)))
+        full = str(payload.get("text"))
+        key = _key(payload, "content_index")
+        if payload.get("output_index") in self._commentary_at:
+            return _maybe(CommentaryDelta, self._commentary.finish(key, full))
+        return _maybe(TextDelta, self._text.finish(key, full))
 
     def _on_reasoning_delta(self, payload: Mapping[str, Any]) -> Events:
         shown = self._reasoning.append(_reasoning_key(payload), _delta(payload))
@@ -253,11 +289,26 @@ class ReplyAccumulator:
             return _NONE
         if part.get("type") == "output_text" and isinstance(part.get("text"), str):
             shown = self._on_text_done({**payload, "text": part["text"]})
-            cited = self._cite(payload, url_citations(part.get("annotations")))
+            cited = self._cite(payload, citations_in(part.get("annotations")))
             return shown + cited if cited else shown
         if part.get("type") == "refusal":
             return self._on_refusal_done({**payload, "refusal": part.get("refusal")})
         return _NONE
+
+    def _on_item_added(self, payload: Mapping[str, Any]) -> Events:
+        item = payload.get("item")
+        if isinstance(item, Mapping) and item.get("type") == "message":
+            if item.get("phase") == COMMENTARY:
+                self._commentary_at.add(payload.get("output_index"))
+            return _NONE
+        return self._on_item(payload)
+
+    def _on_item_done(self, payload: Mapping[str, Any]) -> Events:
+        item = payload.get("item")
+        index = payload.get("output_index")
+        if isinstance(item, Mapping) and isinstance(index, int):
+            self._items[index] = item
+        return self._on_item(payload)
 
     def _on_item(self, payload: Mapping[str, Any]) -> Events:
         activity = activity_from_item(payload.get("item"))
@@ -274,21 +325,16 @@ class ReplyAccumulator:
         return (changed,) if changed is not None else _NONE
 
     def _on_annotation(self, payload: Mapping[str, Any]) -> Events:
-        return self._cite(payload, url_citations([payload.get("annotation")]))
+        return self._cite(payload, citations_in([payload.get("annotation")]))
 
-    def _cite(self, payload: Mapping[str, Any], found: list[tuple[str, str, int, int]]) -> Events:
-        if not found:
+    def _cite(self, payload: Mapping[str, Any], found: list[Citation]) -> Events:
+        if not found or payload.get("output_index") in self._commentary_at:
             return _NONE
         # Annotation indices count within their own part; the Reply's text joins parts.
-        key = _key(payload, "content_index")
-        offset = 0
-        for other, pieces in self._text.parts.items():
-            if other == key:
-                break
-            offset += sum(map(len, pieces))
+        offset = self._text.offset(_key(payload, "content_index"))
         events = []
-        for title, url, start, end in found:
-            cited = self._tools.cite(title, url, start + offset, end + offset)
+        for note in found:
+            cited = self._tools.cite(note, offset)
             if cited is not None:
                 events.append(cited)
         return tuple(events)
@@ -303,11 +349,26 @@ class ReplyAccumulator:
         # is still shown; deltas we already have are kept as they are.
         if final.text and not self._text.parts:
             events.append(TextDelta(self._text.append((0, 0), final.text)))
+        if final.commentary and not self._commentary.parts:
+            events.append(CommentaryDelta(self._commentary.append((0, 0), final.commentary)))
+        if final.output:
+            self._items = dict(enumerate(final.output))
         if final.reasoning and not self._reasoning.parts:
             events.append(ReasoningDelta(self._reasoning.append((0, 0), final.reasoning)))
         if final.refusal and not self._refusal.parts:
             events.append(RefusalDelta(self._refusal.append((0, 0), final.refusal)))
         events += self._tools.merge(final.tool_calls, final.citations)
+        if self.joined_midway:
+            # What came before the resume point is only in the final object: the reply
+            # carries it whole, while the events above gave only what was new.
+            for parts, whole in (
+                (self._text, final.text),
+                (self._commentary, final.commentary),
+                (self._reasoning, final.reasoning),
+                (self._refusal, final.refusal),
+            ):
+                if whole:
+                    parts.reset(whole)
         self._usage = final.usage or self._usage
         self._status = str(response.get("status") or payload.get("type", "")[9:] or "completed")
         self._incomplete_reason = final.incomplete_reason
@@ -346,7 +407,9 @@ def _reasoning_key(payload: Mapping[str, Any]) -> tuple[int, int]:
     return (int_field(payload, "output_index"), 1000 + int_field(payload, "content_index"))
 
 
-def _maybe(kind: type[TextDelta | ReasoningDelta | RefusalDelta], text: str) -> Events:
+def _maybe(
+    kind: type[TextDelta | ReasoningDelta | RefusalDelta | CommentaryDelta], text: str
+) -> Events:
     return (kind(text),) if text else _NONE
 
 
@@ -362,8 +425,8 @@ _HANDLERS: dict[str, Handler] = {
     "response.refusal.delta": ReplyAccumulator._on_refusal_delta,
     "response.refusal.done": ReplyAccumulator._on_refusal_done,
     "response.content_part.done": ReplyAccumulator._on_part_done,
-    "response.output_item.added": ReplyAccumulator._on_item,
-    "response.output_item.done": ReplyAccumulator._on_item,
+    "response.output_item.added": ReplyAccumulator._on_item_added,
+    "response.output_item.done": ReplyAccumulator._on_item_done,
     "response.output_text.annotation.added": ReplyAccumulator._on_annotation,
     # The name OpenAI's SDK types use; servers have sent both.
     "response.output_text_annotation.added": ReplyAccumulator._on_annotation,
@@ -380,4 +443,4 @@ for _tool, _statuses in TOOL_STATUS_EVENTS.items():
 # content_part.added and reasoning_summary_part.added/done carry no text we do not also
 # get from deltas and .done events, so they fall through to "ignored" like unknown
 # types; content_part.done is used for its full text and annotations, and
-# output_item.added/done only for tool calls.
+# output_item.added/done for tool calls, message phases and the items to replay.

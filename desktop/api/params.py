@@ -170,11 +170,11 @@ PARAMS: tuple[Param, ...] = (
         None,
         "Reasoning effort",
         "How long a reasoning model thinks before answering. Higher effort is "
-        "slower and uses more tokens. Only reasoning models use it; \u201cnone\u201d "
-        "and \u201cextra high\u201d exist only on some models (GPT-5.4 pro accepts "
-        "medium, high and extra high).",
+        "slower and uses more tokens. Only reasoning models use it; \u201cnone\u201d, "
+        "\u201cextra high\u201d and \u201cmaximum\u201d exist only on some models "
+        "(GPT-5.4 pro accepts medium, high and extra high).",
         field="reasoning.effort",
-        choices=("none", "minimal", "low", "medium", "high", "xhigh"),
+        choices=("none", "minimal", "low", "medium", "high", "xhigh", "max"),
         choice_labels=(
             ("none", "None"),
             ("minimal", "Minimal"),
@@ -182,6 +182,7 @@ PARAMS: tuple[Param, ...] = (
             ("medium", "Medium"),
             ("high", "High"),
             ("xhigh", "Extra high"),
+            ("max", "Maximum"),
         ),
         group="reasoning",
         optional=True,

@@ -9,9 +9,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.api.tools import Citation, ToolActivity, ToolLog, activity_from_item, url_citations
+from desktop.api.tools import Citation, ToolActivity, ToolLog, activity_from_item, citations_in
 
 REASONING_PARAGRAPH = "\n\n"  # between reasoning summary parts, as OpenAI's UI shows them
+# Between the texts of two message items of one phase: each is its own paragraph, never
+# glued to the next ("…figures first.Workers AI…").
+MESSAGE_BREAK = "\n\n"
+COMMENTARY = "commentary"  # a message's `phase` for a preamble before tool calls
+# Output item types sent back in the next request's input, so the model keeps its
+# reasoning and sees each message's phase (with `store: false` nothing is kept on the
+# server). Client-side calls are not: Parley never answers them.
+REPLAYED_ITEMS = frozenset({"reasoning", "message", "web_search_call", "file_search_call"})
 
 
 def int_field(obj: Mapping[str, Any] | None, key: str) -> int:
@@ -69,27 +77,34 @@ class Reply:
     model: str | None = None
     citations: tuple[Citation, ...] = ()  # sources cited, in order of first citation
     tool_calls: tuple[ToolActivity, ...] = ()  # built-in tools run, last state of each
+    commentary: str = ""  # messages of phase "commentary": preambles, not the answer
+    # The output items as the server sent them, in order, to be replayed byte for byte
+    # in the next request (see `replayable`).
+    output: tuple[Mapping[str, Any], ...] = ()
 
     @classmethod
     def from_response(cls, obj: Mapping[str, Any]) -> Reply:
         """Read a (non-streamed) Response object; unknown fields are ignored."""
-        texts: list[str] = []
+        final = _Phase()
+        commentary = _Phase()
         reasoning: list[str] = []
         refusals: list[str] = []
         tools = ToolLog()
-        offset = 0  # citations index the joined text, as `Reply.text` is joined
-        for item in _dicts(obj.get("output")):
+        items = _dicts(obj.get("output"))
+        for item in items:
             if item.get("type") == "reasoning":
                 parts = [*_dicts(item.get("summary")), *_dicts(item.get("content"))]
                 reasoning += [str(p.get("text") or "") for p in parts if p.get("text")]
             elif item.get("type") == "message":
+                phase = commentary if item.get("phase") == COMMENTARY else final
+                phase.new_message()
                 for part in _dicts(item.get("content")):
                     if part.get("type") == "output_text":
                         text = str(part.get("text") or "")
-                        for title, url, start, end in url_citations(part.get("annotations")):
-                            tools.cite(title, url, start + offset, end + offset)
-                        texts.append(text)
-                        offset += len(text)
+                        if phase is final:  # citations index `Reply.text`
+                            for found in citations_in(part.get("annotations")):
+                                tools.cite(found, phase.offset)
+                        phase.add(text)
                     elif part.get("type") == "refusal":
                         refusals.append(str(part.get("refusal") or ""))
             elif (activity := activity_from_item(item)) is not None:
@@ -98,7 +113,7 @@ class Reply:
         reason = details.get("reason") if isinstance(details, Mapping) else None
         usage = obj.get("usage")
         return cls(
-            text="".join(texts),
+            text=final.text(),
             reasoning=REASONING_PARAGRAPH.join(reasoning),
             refusal="".join(refusals),
             usage=Usage.from_json(usage) if isinstance(usage, Mapping) else None,
@@ -108,11 +123,58 @@ class Reply:
             model=str_or_none(obj.get("model")),
             citations=tools.citations(),
             tool_calls=tools.calls(),
+            commentary=commentary.text(),
+            output=tuple(items),
         )
+
+    def replayable(self) -> list[Mapping[str, Any]]:
+        """The output items to send back as input, exactly as received."""
+        return replayable(self.output)
+
+
+def replayable(output: Any) -> list[Mapping[str, Any]]:
+    """The items of an answer's output (as received, or as saved) to send back as
+    input. Reasoning items are kept only with their `encrypted_content`: with
+    `store: false` the server cannot look one up by id, and would reject the request.
+    Without any message item there is nothing that carries the answer's text, so
+    nothing is returned and the answer is sent as plain text instead."""
+    items = [
+        item
+        for item in _dicts(output)
+        if item.get("type") in REPLAYED_ITEMS
+        and (item.get("type") != "reasoning" or isinstance(item.get("encrypted_content"), str))
+    ]
+    return items if any(item.get("type") == "message" for item in items) else []
+
+
+class _Phase:
+    """The text of one phase's messages: parts of a message joined as they are,
+    messages separated by a paragraph break."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.offset = 0  # length of the text so far
+        self._fresh = False
+
+    def new_message(self) -> None:
+        self._fresh = bool(self.pieces)
+
+    def add(self, text: str) -> None:
+        if not text:
+            return
+        if self._fresh:
+            self.pieces.append(MESSAGE_BREAK)
+            self.offset += len(MESSAGE_BREAK)
+            self._fresh = False
+        self.pieces.append(text)
+        self.offset += len(text)
+
+    def text(self) -> str:
+        return "".join(self.pieces)
 
 
 def _dicts(value: Any) -> list[Mapping[str, Any]]:
-    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list | tuple) else []
 
 
 def str_or_none(value: Any) -> str | None:

@@ -17,6 +17,10 @@ OPENAI_BASE_URL = "https://api.openai.com/v1"
 CLOUDFLARE_BASE_URL = "https://api.cloudflare.com/client/v4/accounts/{account_id}/ai/v1"
 
 ROLES = ("user", "assistant", "developer", "system")
+# Asked for whenever Parley sends the whole conversation itself: the reasoning items come
+# back encrypted, and are sent back with the next question, so the model keeps its train
+# of thought between turns although the server stores nothing (`store: false`).
+ENCRYPTED_REASONING = "reasoning.encrypted_content"
 
 
 def cloudflare_base_url(account_id: str) -> str:
@@ -30,25 +34,35 @@ def endpoint_url(base_url: str) -> str:
 @dataclass(frozen=True)
 class Turn:
     """One message of the conversation as sent to the model; only questions carry
-    attachments."""
+    attachments. An answer may carry the output `items` the server sent for it
+    (reasoning, messages with their `phase`); they are then sent instead of its text,
+    exactly as received."""
 
     role: str
     content: str
     attachments: tuple[Attachment, ...] = ()
+    items: tuple[Mapping[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}, not {self.role!r}")
         if self.attachments and self.role != "user":
             raise ValueError("only user messages can have attachments")
+        if self.items and self.role != "assistant":
+            raise ValueError("only answers can carry output items")
         if not isinstance(self.attachments, tuple):
             object.__setattr__(self, "attachments", tuple(self.attachments))
+        if not isinstance(self.items, tuple):
+            object.__setattr__(self, "items", tuple(self.items))
 
-    def input_item(self) -> dict[str, Any]:
-        """The `{role, content}` input item: plain text, or parts when files are attached."""
+    def input_items(self) -> list[Mapping[str, Any]]:
+        """The answer's own output items, or one `{role, content}` item: plain text, or
+        parts when files are attached."""
+        if self.items:
+            return list(self.items)
         if not self.attachments:
-            return {"role": self.role, "content": self.content}
-        return {"role": self.role, "content": user_content(self.content, self.attachments)}
+            return [{"role": self.role, "content": self.content}]
+        return [{"role": self.role, "content": user_content(self.content, self.attachments)}]
 
 
 @dataclass(frozen=True, init=False)
@@ -90,7 +104,7 @@ def _put(body: dict[str, Any], path: str, value: Any) -> None:
     body[name] = value
 
 
-def _input(turns: Sequence[Turn]) -> str | list[dict[str, Any]]:
+def _input(turns: Sequence[Turn]) -> str | list[Mapping[str, Any]]:
     # A lone user question is sent as a plain string, exactly as Cloudflare's documented
     # curl examples do; it means the same as a one-item list, and a byte-for-byte match
     # with the documented request is the surest way to work on every gateway. Anything
@@ -99,13 +113,18 @@ def _input(turns: Sequence[Turn]) -> str | list[dict[str, Any]]:
     # only the item form can carry.
     if len(turns) == 1 and turns[0].role == "user" and not turns[0].attachments:
         return turns[0].content
-    return [t.input_item() for t in turns]
+    return [item for t in turns for item in t.input_items()]
 
 
 def build_request(
-    turns: Sequence[Turn], options: RequestOptions, previous_response_id: str | None = None
+    turns: Sequence[Turn],
+    options: RequestOptions,
+    previous_response_id: str | None = None,
+    *,
+    continued: bool = True,
 ) -> dict[str, Any]:
-    """The request body; fields the person did not set are left out."""
+    """The request body; fields the person did not set are left out. `continued=False`
+    says no later turn will follow (`parley ask`), so no reasoning is asked back."""
     if not turns:
         raise ValueError("a request needs at least one message")
     sent: Sequence[Turn] = turns
@@ -129,4 +148,6 @@ def build_request(
             _put(body, p.field, value)
     if tools:
         body["tools"] = tools
+    if continued and "previous_response_id" not in body:
+        body["include"] = [ENCRYPTED_REASONING]
     return body

@@ -1,7 +1,8 @@
 """When to try a request again and how long to wait first.
 
 Only failures before any answer arrived are retried (the caller enforces that); here
-live the status rules, exponential backoff with jitter, and `Retry-After` parsing.
+live the status rules, the server's `x-should-retry` verdict, exponential backoff with
+jitter, and `Retry-After` parsing.
 """
 
 from __future__ import annotations
@@ -12,12 +13,23 @@ import time
 from collections.abc import Mapping
 
 RETRY_STATUSES = frozenset({408, 409, 429})
-MAX_WAIT = 60.0  # seconds; a server asking for longer gets an error the person can read
+# A server asking to wait longer than this gets an error the person can read; up to
+# it, the wait is shown (a countdown in the app, a line from `parley ask`) and can be
+# stopped. Fifteen minutes covers per-minute and per-hour limits, not daily ones.
+MAX_WAIT = 900.0
 BACKOFF_CAP = 8.0
 
 
 def is_retryable_status(status: int) -> bool:
     return status in RETRY_STATUSES or 500 <= status <= 599
+
+
+def should_retry(status: int, headers: Mapping[str, str]) -> bool:
+    """The server's own `x-should-retry: true|false` wins over the status rules."""
+    verdict = (headers.get("x-should-retry") or "").strip().lower()
+    if verdict in ("true", "false"):
+        return verdict == "true"
+    return is_retryable_status(status)
 
 
 def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:

@@ -81,11 +81,13 @@ class EventPump:
     async def _wait(self, wake: asyncio.Future[None]) -> None:
         await wake
 
-    def next_batch(self) -> list[ServerSentEvent] | None:
-        """The next events, or None at the end of the stream; read errors are raised."""
+    def next_batch(self, timeout: float | None = None) -> list[ServerSentEvent] | None:
+        """The next events, or None at the end of the stream; read errors are raised,
+        and TimeoutError when nothing arrived within `timeout` seconds."""
         if not self._buffer and not self._task.done():
             self._wake = self._runner.loop.create_future()
-            self._runner.run(self._wait(self._wake))
+            waiting = self._wait(self._wake)
+            self._runner.run(waiting if timeout is None else asyncio.wait_for(waiting, timeout))
         if self._buffer:
             batch, self._buffer = self._buffer, []
             return batch

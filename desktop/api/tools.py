@@ -1,8 +1,9 @@
 """Built-in tools in a reply: what the model did (web searches…) and the sources it cited.
 
 The server runs these tools itself; the client only shows them. Tool calls arrive as
-output items (`web_search_call`, …) with status events, and citations as `url_citation`
-annotations on the answer text, both while streaming and in the final Response.
+output items (`web_search_call`, …) with status events, and citations as annotations on
+the answer text (`url_citation`, `file_citation`, `container_file_citation`,
+`file_path`), both while streaming and in the final Response.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ class ToolActivity:
 
     `kind` is the tool ("web_search", "file_search", …); `status` is "in_progress",
     "searching", "completed", "failed" (or another tool-specific step); `query` is the
-    search the model ran once the server says (several queries are joined by "; ").
-    `action` ("search", "open_page", "find") and `url` say more about a web step.
+    search the model ran once the server says (several queries are joined by "; "), or
+    the pattern of a "find_in_page" step. `action` ("search", "open_page",
+    "find_in_page") and `url` say more about a web step.
     """
 
     item_id: str
@@ -43,16 +45,64 @@ class ToolActivity:
     url: str | None = None
 
 
+# Annotation types, and how each is labelled where it is shown.
+ANNOTATION_KINDS = {
+    "url_citation": "web",
+    "file_citation": "file",
+    "container_file_citation": "container file",
+    "file_path": "generated file",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """A source the answer cites. `index` numbers the sources from 1 in order of first
-    citation (one URL, one number); `start`/`end` delimit the cited span of the text."""
+    """A source the answer cites (any annotation type). `index` numbers the sources
+    from 1 in order of first citation (one URL or file, one number); `start`/`end`
+    delimit the cited span of the text (both at the cited point for file annotations,
+    which carry one `index`). `kind` is the annotation type; file annotations have
+    `file_id` (and `container_id`), and their filename as `title`, with no `url`."""
 
     index: int
     title: str
     url: str
     start: int
     end: int
+    kind: str = "url_citation"
+    file_id: str | None = None
+    container_id: str | None = None
+
+    @property
+    def source(self) -> str:
+        """What makes two citations the same source."""
+        if self.url:
+            return self.url
+        return f"file:{self.container_id or ''}/{self.file_id or self.title}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form kept with a saved answer and shown on the page."""
+        data: dict[str, Any] = {
+            "index": self.index,
+            "kind": self.kind,
+            "title": self.title,
+            "url": self.url,
+        }
+        if self.file_id:
+            data["file_id"] = self.file_id
+        if self.container_id:
+            data["container_id"] = self.container_id
+        return data
+
+
+def source_text(item: Mapping[str, Any]) -> str:
+    """A cited source in one line of plain text, from `Citation.as_dict()` (as saved):
+    "Title — https://…", or "name.pdf (file file-abc)" for a file."""
+    url = str(item.get("url") or "")
+    title = str(item.get("title") or url)
+    if url:
+        return url if title == url else f"{title} — {url}"
+    kind = ANNOTATION_KINDS.get(str(item.get("kind") or ""), "file")
+    file_id = str(item.get("file_id") or "")
+    return f"{title} ({kind} {file_id})" if file_id and file_id != title else f"{kind} {title}"
 
 
 def tool_kind(item_type: Any) -> str | None:
@@ -79,7 +129,8 @@ def activity_from_item(item: Any, status: str | None = None) -> ToolActivity | N
         queries = [q for q in action.get("queries") or () if isinstance(q, str) and q]
         query = _text(action.get("query")) or ("; ".join(queries) if queries else None)
         url = _text(action.get("url"))
-        if verb == "find" and query is None:
+        # "find_in_page" is the API's name; "find" is what earlier servers sent.
+        if verb in ("find_in_page", "find") and query is None:
             query = _text(action.get("pattern"))
     if kind == "file_search" and query is None:
         queries = [q for q in item.get("queries") or () if isinstance(q, str) and q]
@@ -94,22 +145,24 @@ def activity_from_item(item: Any, status: str | None = None) -> ToolActivity | N
     )
 
 
-def url_citations(annotations: Any) -> list[tuple[str, str, int, int]]:
-    """(title, url, start, end) of the `url_citation` annotations in a list."""
+def citations_in(annotations: Any) -> list[Citation]:
+    """The annotations of a list that cite something, unnumbered (index 0)."""
     found = []
     for note in annotations if isinstance(annotations, list) else ():
-        if isinstance(note, Mapping) and note.get("type") == "url_citation":
-            url = note.get("url")
-            if isinstance(url, str) and url:
-                title = note.get("title")
-                found.append(
-                    (
-                        title if isinstance(title, str) and title else url,
-                        url,
-                        _int(note.get("start_index")),
-                        _int(note.get("end_index")),
-                    )
-                )
+        if not isinstance(note, Mapping) or note.get("type") not in ANNOTATION_KINDS:
+            continue
+        kind = str(note["type"])
+        url = _text(note.get("url")) or ""
+        file_id = _text(note.get("file_id"))
+        if (kind == "url_citation" and not url) or (kind != "url_citation" and not file_id):
+            continue  # nothing to point at
+        title = _text(note.get("title")) or _text(note.get("filename")) or url or file_id or ""
+        at = _int(note.get("index"))
+        start = _int(note.get("start_index")) if "start_index" in note else at
+        end = _int(note.get("end_index")) if "end_index" in note else at
+        found.append(
+            Citation(0, title, url, start, end, kind, file_id, _text(note.get("container_id")))
+        )
     return found
 
 
@@ -123,7 +176,7 @@ class ToolLog:
     def __init__(self) -> None:
         self._calls: dict[str, ToolActivity] = {}
         self._sources: dict[str, int] = {}
-        self._citations: dict[tuple[str, int, int], Citation] = {}
+        self._citations: dict[tuple[str, str, int, int], Citation] = {}
 
     def update(self, activity: ToolActivity) -> ToolActivity | None:
         old = self._calls.get(activity.item_id)
@@ -147,12 +200,14 @@ class ToolLog:
         """A status event (`response.web_search_call.searching`, …) for one call."""
         return self.update(ToolActivity(item_id, kind, status))
 
-    def cite(self, title: str, url: str, start: int, end: int) -> Citation | None:
-        key = (url, start, end)
+    def cite(self, found: Citation, offset: int = 0) -> Citation | None:
+        """Number a citation (its span moved by `offset`); None if it is known."""
+        start, end = found.start + offset, found.end + offset
+        key = (found.kind, found.source, start, end)
         if key in self._citations:
             return None
-        index = self._sources.setdefault(url, len(self._sources) + 1)
-        citation = Citation(index, title, url, start, end)
+        index = self._sources.setdefault(found.source, len(self._sources) + 1)
+        citation = replace(found, index=index, start=start, end=end)
         self._citations[key] = citation
         return citation
 
@@ -171,7 +226,7 @@ class ToolLog:
             if (updated := self.update(call)) is not None:
                 changed.append(updated)
         for c in citations:
-            if (cited := self.cite(c.title, c.url, c.start, c.end)) is not None:
+            if (cited := self.cite(c)) is not None:
                 changed.append(cited)
         return changed
 

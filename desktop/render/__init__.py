@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from desktop.lazy import lazy_getattr
 
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2
 
 if TYPE_CHECKING:
     from desktop.render.markdown import join_blocks, render_markdown

@@ -1,10 +1,12 @@
-"""Link safety and bare-URL autolinks: only http(s) and mailto links keep an href, every
-link opens nothing by itself, and images never load (they become links)."""
+"""Link safety and bare-URL autolinks: only http(s) and mailto links keep an href (a
+mailto only its subject and body), every link opens nothing by itself, and images never
+load (they become links)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -31,9 +33,41 @@ PLAIN_URL = re.compile(
 )
 
 
+# A mailto URL's header fields other than these can attach files (`attach=`), add
+# recipients or set headers in some mail programs; a link from an answer keeps only
+# the text a person sees in the composed mail.
+_MAILTO_FIELDS = frozenset({"subject", "body"})
+
+
 def is_safe_url(url: str) -> bool:
     """Whether a (normalised) link target may be followed: http(s) or mailto only."""
     return url.strip().lower().startswith(_SAFE_SCHEMES)
+
+
+def link_target(url: str) -> str | None:
+    """What a link may open: an http(s) URL as it is, a mailto URL with only its
+    address, subject and body, or None for every other target."""
+    url = url.strip()
+    if not is_safe_url(url):
+        return None
+    if url[:7].lower() != "mailto:":
+        return url
+    rest = url[7:].partition("#")[0]
+    address, _, query = rest.partition("?")
+    # An encoded "?" in the address would start the fields again once decoded.
+    address = address[: _first_encoded_question_mark(address)]
+    fields = [
+        field
+        for field in query.split("&")
+        if unquote(field.partition("=")[0]).strip().lower() in _MAILTO_FIELDS
+    ]
+    # The scheme keeps its case (`MAILTO:` is as valid, and CommonMark keeps it).
+    return url[:7] + address + ("?" + "&".join(fields) if fields else "")
+
+
+def _first_encoded_question_mark(address: str) -> int:
+    at = address.lower().find("%3f")
+    return len(address) if at == -1 else at
 
 
 def _trim(url: str) -> str:
@@ -100,8 +134,8 @@ def _split_text(token: Token, md: MarkdownIt) -> list[Token]:
 def _link_open(
     self: RendererProtocol, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    href = str(tokens[idx].attrs.get("href", ""))
-    if not is_safe_url(href):
+    href = link_target(str(tokens[idx].attrs.get("href", "")))
+    if href is None:
         return '<a class="link-blocked">'
     title = tokens[idx].attrs.get("title")
     title_attr = f' title="{escapeHtml(str(title))}"' if title else ""
@@ -114,9 +148,9 @@ def _image(
     """An image as a link to it (or just its alt text): the page never loads remote files."""
     token = tokens[idx]
     alt = escapeHtml("".join(child.content for child in token.children or ()))
-    src = str(token.attrs.get("src", ""))
+    src = link_target(str(token.attrs.get("src", "")))
     label = alt or "image"
-    if not is_safe_url(src):
+    if src is None:
         return f'<span class="image-alt">{label}</span>'
     return f'<a class="image-link" href="{escapeHtml(src)}" rel="{REL}">{label}</a>'
 

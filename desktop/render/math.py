@@ -68,8 +68,45 @@ _ALLOWED_TAGS = frozenset(
         "none",
     ]
 )
-# Attributes that could navigate or run script are dropped whatever their value.
-_BLOCKED_ATTR_PREFIXES = ("on", "href", "src", "xlink", "style", "xmlns")
+# The presentation attributes latex2mathml sets; every other one is dropped. Above all
+# `class`, `id` and `style` (from `\class`, `\style`…) must not reach the page, whose
+# CSS and scripts react to its own classes ("notice", "attachment", "code-block"); nor
+# may `href` or event handlers.
+_ALLOWED_ATTRS = frozenset(
+    [
+        "accent",
+        "accentunder",
+        "columnalign",
+        "columnlines",
+        "columnspacing",
+        "depth",
+        "displaystyle",
+        "fence",
+        "form",
+        "height",
+        "largeop",
+        "linethickness",
+        "lspace",
+        "mathbackground",
+        "mathcolor",
+        "mathsize",
+        "mathvariant",
+        "maxsize",
+        "minsize",
+        "movablelimits",
+        "notation",
+        "rowalign",
+        "rowlines",
+        "rowspacing",
+        "rspace",
+        "scriptlevel",
+        "separator",
+        "stretchy",
+        "symmetric",
+        "voffset",
+        "width",
+    ]
+)
 
 CACHE_SIZE = 4096
 
@@ -82,8 +119,7 @@ def _serialise(element: Element, out: list[str]) -> None:
         tag = "mrow"
     out.append("<" + tag)
     for name, value in element.attrib.items():
-        lowered = name.lower()
-        if lowered.startswith(_BLOCKED_ATTR_PREFIXES):
+        if name not in _ALLOWED_ATTRS:
             continue
         out.append(f' {html.escape(name)}="{html.escape(value)}"')
     out.append(">")

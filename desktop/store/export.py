@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from desktop.api.tools import ANNOTATION_KINDS
 from desktop.store.attachments import valid_export
 from desktop.store.blobs import scrub
 from desktop.store.errors import ImportFormatError
@@ -52,7 +53,17 @@ def to_markdown(conv: dict[str, Any]) -> str:
         if msg.get("reasoning"):
             quoted = "\n".join(f"> {line}".rstrip() for line in msg["reasoning"].splitlines())
             parts.append(f"> **Reasoning summary**\n>\n{quoted}\n")
+        response = msg.get("response")
+        if not isinstance(response, dict):
+            response = {}
+        commentary = response.get("commentary")
+        if isinstance(commentary, str) and commentary.strip():
+            lines = "\n".join(f"> {line}".rstrip() for line in commentary.splitlines())
+            parts.append(f"> **Commentary**\n>\n{lines}\n")
         parts.append(msg["text"].rstrip("\n") + "\n")
+        sources = _sources_markdown(response.get("citations"))
+        if sources:
+            parts.append(sources)
         attached = [_attachment_line(a) for a in msg.get("attachments") or ()]
         if attached:
             parts.append("*Attached: " + ", ".join(attached) + "*\n")
@@ -61,6 +72,31 @@ def to_markdown(conv: dict[str, Any]) -> str:
             error = f": {msg['error']}" if msg.get("error") else ""
             parts.append(f"*({note}{error})*\n")
     return "\n".join(parts)
+
+
+def _sources_markdown(citations: Any) -> str:
+    """The numbered sources of an answer: web pages as links, files by kind and id."""
+    rows: dict[int, str] = {}
+    for number, item in enumerate(citations if isinstance(citations, list) else [], 1):
+        if not isinstance(item, dict):
+            continue
+        index = item["index"] if isinstance(item.get("index"), int) else number
+        url = str(item.get("url") or "")
+        title = str(item.get("title") or url or item.get("file_id") or "source")
+        title = title.replace("[", "\\[").replace("]", "\\]")
+        kind = str(item.get("kind") or "url_citation")
+        if url.startswith(("https://", "http://")):
+            rows.setdefault(index, f"{index}. [{title}](<{url}>)")
+        elif kind == "url_citation" or kind not in ANNOTATION_KINDS:
+            rows.setdefault(index, f"{index}. {title}")  # not a web link: never a link
+        else:
+            label = ANNOTATION_KINDS[kind]
+            file_id = str(item.get("file_id") or "")
+            extra = f" ({label} `{file_id}`)" if file_id and file_id != title else f" ({label})"
+            rows.setdefault(index, f"{index}. {title}{extra}")
+    if not rows:
+        return ""
+    return "**Sources**\n\n" + "\n".join(rows[i] for i in sorted(rows)) + "\n"
 
 
 def _attachment_line(item: dict[str, Any]) -> str:

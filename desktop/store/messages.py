@@ -183,16 +183,29 @@ class MessagesMixin:
             )
         return self.message(message_id)
 
-    def update_streaming(self, message_id: int, text: str, reasoning: str = "") -> bool:
-        """Save the answer so far (cheap; call at most about once a second).
-        False if the message is no longer streaming."""
+    def update_streaming(
+        self,
+        message_id: int,
+        text: str,
+        reasoning: str = "",
+        *,
+        response_id: str | None = None,
+        sequence: int | None = None,
+    ) -> bool:
+        """Save the answer so far (cheap; call at most about once a second). For an
+        answer kept running on the server, `response_id` and `sequence` (the last event
+        `text` includes) are saved with it, in the same write, so a resume after a crash
+        continues exactly where the text ends. False if it is no longer streaming."""
         with self._db.write() as conn:
             cur = conn.execute(
                 # 'interrupted' too: a second Parley starting up may have run
-                # recover_interrupted() while this one was still streaming.
+                # recover_interrupted() while this one was still streaming, and a
+                # resumed answer streams again.
                 "UPDATE messages SET text = ?, reasoning = ?, updated = ?, rendered_html = NULL,"
-                " status = 'streaming' WHERE id = ? AND status IN ('streaming', 'interrupted')",
-                (text, reasoning, time.time(), message_id),
+                " status = 'streaming', response_id = coalesce(?, response_id),"
+                " sequence_number = coalesce(?, sequence_number)"
+                " WHERE id = ? AND status IN ('streaming', 'interrupted')",
+                (text, reasoning, time.time(), response_id, sequence, message_id),
             )
         return cur.rowcount == 1
 
@@ -275,6 +288,18 @@ class MessagesMixin:
                 (time.time(),),
             )
         return cur.rowcount
+
+    def resumable_answers(self) -> list[Message]:
+        """Interrupted answers that were kept running on the server and can be resumed
+        from their last saved event, oldest first."""
+        with self._db.translated():
+            found = self._db.conn.execute(
+                f"SELECT {rows.MESSAGE_COLUMNS} FROM messages AS m"
+                " WHERE m.status = 'interrupted' AND m.response_id IS NOT NULL"
+                " AND m.sequence_number IS NOT NULL ORDER BY m.id",
+                {"renderer": None},
+            ).fetchall()
+        return [rows.message(row) for row in found]
 
     # -- rendered HTML cache ------------------------------------------------
 

@@ -195,12 +195,20 @@ def v5_index_final_answers_only(conn: sqlite3.Connection) -> None:
     )
 
 
+def v6_resumable_answers(conn: sqlite3.Connection) -> None:
+    """An answer kept running on the server (a background response) records the number
+    of the last event its saved text includes, so a stream broken by a crash resumes
+    right after it: nothing lost, nothing twice."""
+    _run(conn, ["ALTER TABLE messages ADD COLUMN sequence_number INTEGER"])
+
+
 MIGRATIONS: list[Migration] = [
     v1_initial,
     v2_full_messages,
     v3_full_text_search,
     v4_attachments,
     v5_index_final_answers_only,
+    v6_resumable_answers,
 ]
 
 

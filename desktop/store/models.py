@@ -71,6 +71,9 @@ class Message:
     usage: MessageUsage | None = None
     model: str | None = None
     response_id: str | None = None
+    # For an answer kept running on the server: the number of the last event its saved
+    # text includes (see Store.update_streaming).
+    sequence_number: int | None = None
     rendered_html: str | None = None  # only set when the cache matched the renderer version
 
 

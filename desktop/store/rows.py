@@ -11,7 +11,7 @@ CONVERSATION_COLUMNS = "id, title, title_is_auto, created, updated, pinned, draf
 
 # `version`/`version_count`: position among siblings (same parent) and their number.
 MESSAGE_COLUMNS = """m.id, m.conversation_id, m.parent_id, m.role, m.text, m.status,
-    m.created, m.updated, m.reasoning, m.error, m.model, m.response_id,
+    m.created, m.updated, m.reasoning, m.error, m.model, m.response_id, m.sequence_number,
     m.input_tokens, m.cached_tokens, m.output_tokens, m.reasoning_tokens, m.total_tokens,
     CASE WHEN m.renderer_version = :renderer THEN m.rendered_html END AS html,
     (SELECT count(*) FROM messages AS s WHERE s.conversation_id = m.conversation_id
@@ -84,5 +84,6 @@ def message(row: sqlite3.Row) -> Message:
         usage=usage(row),
         model=row["model"],
         response_id=row["response_id"],
+        sequence_number=row["sequence_number"],
         rendered_html=row["html"],
     )

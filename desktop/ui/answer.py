@@ -48,6 +48,8 @@ class AnswerStream(QObject):
       patch(turn_id, start, blocks)            — new HTML for the answer's tail
       reasoning_patch(turn_id, start, blocks)  — same for the reasoning summary
       refusal(turn_id, text)                   — the refusal text so far
+      commentary(turn_id, text)                — the model's preamble so far (plain text)
+      retry_wait(seconds)                      — a retry waits this long (server's ask)
       tools(turn_id, items)                    — built-in tool calls so far (dicts)
       citations(turn_id, items)                — the sources cited so far (dicts)
       first_byte()                             — the first piece of the answer arrived
@@ -58,6 +60,8 @@ class AnswerStream(QObject):
     patch = Signal(str, int, list)
     reasoning_patch = Signal(str, int, list)
     refusal = Signal(str, str)
+    commentary = Signal(str, str)
+    retry_wait = Signal(float)
     tools = Signal(str, list)
     citations = Signal(str, list)
     first_byte = Signal()
@@ -86,6 +90,7 @@ class AnswerStream(QObject):
         self._text: list[str] = []
         self._reasoning: list[str] = []
         self.refusal_text = ""
+        self.commentary_text = ""
         self.blocks: list[str] = []
         self.tool_items: dict[str, dict[str, Any]] = {}
         self.citation_items: dict[str, dict[str, Any]] = {}
@@ -107,6 +112,8 @@ class AnswerStream(QObject):
         worker.delta.connect(self._on_delta)
         worker.reasoning.connect(self._on_reasoning)
         worker.refusal.connect(self._on_refusal)
+        worker.commentary.connect(self._on_commentary)
+        worker.waiting.connect(self.retry_wait)
         worker.tool.connect(self._on_tool)
         worker.citation.connect(self._on_citation)
         worker.finished.connect(self._on_finished)
@@ -186,23 +193,26 @@ class AnswerStream(QObject):
         self.refusal.emit(self.turn_id, self.refusal_text)
         self._arrived()
 
+    def _on_commentary(self, text: str) -> None:
+        self.commentary_text += text
+        self.commentary.emit(self.turn_id, self.commentary_text)
+        self._arrived()
+
     def _on_tool(self, activity: Any) -> None:
         self.tool_items[activity.item_id] = {
             "kind": activity.kind,
             "status": activity.status,
             "query": activity.query or "",
+            "action": activity.action or "",
+            "url": activity.url or "",
         }
         self.tools.emit(self.turn_id, list(self.tool_items.values()))
         self._arrived()
 
     def _on_citation(self, citation: Any) -> None:
-        if citation.url in self.citation_items:
+        if citation.source in self.citation_items:
             return
-        self.citation_items[citation.url] = {
-            "index": citation.index,
-            "title": citation.title,
-            "url": citation.url,
-        }
+        self.citation_items[citation.source] = citation.as_dict()
         self.citations.emit(self.turn_id, self.sources())
 
     def sources(self) -> list[dict[str, Any]]:

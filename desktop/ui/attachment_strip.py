@@ -9,6 +9,8 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QImage, QKeyEvent, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
+from desktop.ui.plain import plain_tip
+
 THUMB = 40
 
 
@@ -33,7 +35,7 @@ class _ChipWidget(QFrame):
         self.setAccessibleName(f"{what.get(chip.kind, 'File')} {chip.name}")
         self.setAccessibleDescription("Press Delete to remove it")
         detail = f" — {chip.detail}" if chip.detail else ""
-        self.setToolTip(f"{chip.name}{detail}\nDelete removes it")
+        self.setToolTip(plain_tip(f"{chip.name}{detail}\nDelete removes it"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(6)
@@ -58,6 +60,7 @@ class _ChipWidget(QFrame):
         else:
             thumb.setPixmap(pixmap)
         name = QLabel(self)
+        name.setTextFormat(Qt.TextFormat.PlainText)
         name.setText(self.fontMetrics().elidedText(chip.name, Qt.TextElideMode.ElideMiddle, 140))
         close = QToolButton(self)
         close.setText("✕")

@@ -17,6 +17,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from desktop.ui.plain import plain_tip
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
@@ -93,7 +95,7 @@ class ConversationListModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.EditRole, TITLE_ROLE):
             return row.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(row)
+            return plain_tip(tooltip(row))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return ("Pinned: " if row.pinned else "") + (row.title or UNTITLED)
         if role == ID_ROLE:

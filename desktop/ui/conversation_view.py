@@ -12,34 +12,21 @@ import json
 import logging
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QContextMenuEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWebChannel import QWebChannel
-from PySide6.QtWebEngineCore import (
-    QWebEnginePage,
-    QWebEngineProfile,
-    QWebEngineSettings,
-    QWebEngineUrlRequestInfo,
-    QWebEngineUrlRequestInterceptor,
-)
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineSettings
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QMenu, QWidget
 
 from desktop.resources import resource
+from desktop.ui.page_turns import ShownTurns
 from desktop.ui.render_thread import merge_patch
+from desktop.ui.web_page import LockedPage, shared_profile
 
 log = logging.getLogger(__name__)
 
-_LOCAL_SCHEMES = frozenset({"file", "qrc", "data"})
 ZOOM_STEPS = (0.5, 0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
-
-
-class _LocalOnly(QWebEngineUrlRequestInterceptor):
-    """Blocks every request that would leave the machine (remote images, fonts…)."""
-
-    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
-        if info.requestUrl().scheme() not in _LOCAL_SCHEMES:
-            info.block(True)
 
 
 class _Bridge(QObject):
@@ -102,59 +89,6 @@ class _Bridge(QObject):
         self.find_result.emit(request, current, total)
 
 
-class _Page(QWebEnginePage):
-    """A page that stays on our document whatever the content tries."""
-
-    link_clicked = Signal(QUrl)
-
-    def __init__(self, profile: QWebEngineProfile, home: QUrl, parent: QObject) -> None:
-        super().__init__(profile, parent)
-        self._home = home
-
-    def acceptNavigationRequest(
-        self, url: QUrl | str, nav_type: QWebEnginePage.NavigationType, is_main_frame: bool
-    ) -> bool:
-        url = QUrl(url)
-        if url.scheme() == "file" and url.path() == self._home.path():
-            return True
-        if nav_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
-            self.link_clicked.emit(url)
-        return False
-
-    def createWindow(self, _type: QWebEnginePage.WebWindowType) -> QWebEnginePage | None:
-        return None
-
-    def javaScriptConsoleMessage(
-        self,
-        level: QWebEnginePage.JavaScriptConsoleMessageLevel,
-        message: str,
-        line: int,
-        source: str,
-    ) -> None:
-        # Page errors are our bugs: keep them in the log, never on screen.
-        log.debug("page console (%s) %s:%s %s", level.name, source, line, message)
-
-
-_profile: QWebEngineProfile | None = None
-
-
-def _shared_profile() -> QWebEngineProfile:
-    """One off-the-record profile for every view: nothing from a page is written
-    to disk. It belongs to the application so it outlives every page using it."""
-    global _profile
-    if _profile is None:
-        app = QCoreApplication.instance()
-        profile = QWebEngineProfile(app)
-        profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
-        profile.setPersistentCookiesPolicy(
-            QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies
-        )
-        interceptor = _LocalOnly(profile)
-        profile.setUrlRequestInterceptor(interceptor)
-        _profile = profile
-    return _profile
-
-
 def thumbnail_url(data: bytes, side: int = 256) -> str:
     """A small JPEG/PNG data URL for a thumbnail (the page never gets full images)."""
     import base64
@@ -180,26 +114,6 @@ def thumbnail_url(data: bytes, side: int = 256) -> str:
     return f"data:{mime};base64,{base64.b64encode(bytes(out.data())).decode('ascii')}"
 
 
-def release_web_engine() -> None:
-    """Deletes every web page, then the shared profile, before the application
-    goes: QtWebEngine crashes at exit when a profile outlives its pages' order."""
-    global _profile
-    from PySide6.QtCore import QEvent
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    if app is None:
-        return
-    for widget in QApplication.topLevelWidgets():
-        widget.close()
-        widget.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    if _profile is not None:
-        _profile.deleteLater()
-        _profile = None
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
-
 class ConversationView(QWebEngineView):
     """Shows a conversation and applies streaming patches to it.
 
@@ -214,6 +128,8 @@ class ConversationView(QWebEngineView):
     version_requested = Signal(str, int)
     attachment_requested = Signal(str, int)
     link_opened = Signal(QUrl)
+    # The target of the link under the pointer, as it would open ("" when none).
+    link_hovered = Signal(str)
     # The page loaded again (a renderer crash, a reload): it is empty, and the window
     # draws the conversation anew. `ready` precedes it.
     reloaded = Signal()
@@ -238,9 +154,9 @@ class ConversationView(QWebEngineView):
         self._in_flight = False
         self._pending: dict[tuple[str, str], tuple[int, list[str]]] = {}
         self._zoom_index = ZOOM_STEPS.index(1.0)
-        self._profile = _shared_profile()
+        self._profile = shared_profile()
         home = QUrl.fromLocalFile(str(resource("page", "conversation.html")))
-        page = _Page(self._profile, home, self)
+        page = LockedPage(self._profile, home, self)
         settings = page.settings()
         attr = QWebEngineSettings.WebAttribute
         settings.setAttribute(attr.JavascriptCanOpenWindows, False)
@@ -258,9 +174,12 @@ class ConversationView(QWebEngineView):
         page.link_clicked.connect(self._open_link)
         self._bridge.link.connect(self._open_link)
         self._bridge.copy_text.connect(self._copy)
-        self._bridge.copy_answer.connect(self.copy_answer_requested)
-        self._bridge.switch_version.connect(self.version_requested)
-        self._bridge.open_attachment.connect(self.attachment_requested)
+        # Requests from the page name turns; only those it was given are honoured.
+        self._shown = ShownTurns()
+        self._bridge.copy_answer.connect(self._copy_answer)
+        self._bridge.switch_version.connect(self._switch_version)
+        self._bridge.open_attachment.connect(self._open_attachment)
+        page.linkHovered.connect(self._link_hovered)
         self._bridge.ready.connect(self._on_ready)
         self._bridge.acknowledged.connect(self._patch_acknowledged)
         self._bridge.painted.connect(self.turns_painted)
@@ -300,6 +219,7 @@ class ConversationView(QWebEngineView):
             # queued assumed it; the window draws everything again on `reloaded`.
             self._queue.clear()
             self._pending.clear()
+            self._shown.clear()
 
     def _on_renderer_gone(
         self, status: QWebEnginePage.RenderProcessTerminationStatus, code: int
@@ -370,11 +290,32 @@ class ConversationView(QWebEngineView):
         self.page().runJavaScript(script, 0, callback)
 
     def _open_link(self, url: QUrl) -> None:
-        if url.scheme() in {"http", "https", "mailto"}:
-            self.link_opened.emit(url)
-            QDesktopServices.openUrl(url)
-        else:
+        from desktop.render.links import link_target
+
+        target = link_target(url.toString(QUrl.ComponentFormattingOption.FullyEncoded))
+        if target is None:
             log.info("refused to open a link with scheme %r", url.scheme())
+            return
+        safe = QUrl(target, QUrl.ParsingMode.StrictMode)
+        self.link_opened.emit(safe)
+        QDesktopServices.openUrl(safe)
+
+    def _link_hovered(self, url: str) -> None:
+        from desktop.render.links import link_target
+
+        self.link_hovered.emit((link_target(url) or "") if url else "")
+
+    def _copy_answer(self, tid: str) -> None:
+        if self._shown.is_answer(tid):
+            self.copy_answer_requested.emit(tid)
+
+    def _switch_version(self, tid: str, step: int) -> None:
+        if self._shown.has_versions(tid, step):
+            self.version_requested.emit(tid, step)
+
+    def _open_attachment(self, tid: str, index: int) -> None:
+        if self._shown.has_attachment(tid, index):
+            self.attachment_requested.emit(tid, index)
 
     def _copy(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)
@@ -405,20 +346,26 @@ class ConversationView(QWebEngineView):
 
     # ---------------------------------------------------------- conversation
     def clear(self) -> None:
+        self._shown.clear()
         self.call("clear")
 
     def load_turns(self, turns: list[dict[str, Any]]) -> int:
         """Replaces the page's turns; returns the number `turns_painted` will carry
         once the frame showing them has been produced."""
         self._loads += 1
+        self._shown.clear()
+        self._shown.add(turns)
         self.call("load", turns, self._loads)
         return self._loads
 
     def prepend_turns(self, turns: list[dict[str, Any]]) -> None:
+        self._shown.add(turns)
         self.call("prepend", turns)
 
     def add_user(self, turn_id: str, text: str) -> None:
-        self.call("addUser", {"id": turn_id, "role": "user", "text": text})
+        turn = {"id": turn_id, "role": "user", "text": text}
+        self._shown.add([turn])
+        self.call("addUser", turn)
 
     def show_attachments(self, turn_id: str, attachments: list[Any]) -> None:
         """Thumbnails (images) and chips (files) under a question."""
@@ -432,6 +379,7 @@ class ConversationView(QWebEngineView):
             }
             for a in attachments
         ]
+        self._shown.set_attachments(turn_id, len(items))
         self.call("attachments", turn_id, items)
 
     def show_tools(self, turn_id: str, items: list[dict[str, Any]]) -> None:
@@ -439,11 +387,18 @@ class ConversationView(QWebEngineView):
         self.call("toolActivity", turn_id, items)
 
     def show_citations(self, turn_id: str, items: list[dict[str, Any]]) -> None:
-        """Numbered sources under an answer."""
+        """Numbered sources under an answer (web pages and files, labelled)."""
         self.call("citations", turn_id, items)
 
+    def show_commentary(self, turn_id: str, text: str) -> None:
+        """The model's preamble ("I'll look that up first."), as plain muted text
+        above the tool activity, apart from the answer."""
+        self.call("commentary", turn_id, text)
+
     def start_answer(self, turn_id: str, model: str) -> None:
-        self.call("startAnswer", {"id": turn_id, "role": "assistant", "model": model})
+        turn = {"id": turn_id, "role": "assistant", "model": model}
+        self._shown.add([turn])
+        self.call("startAnswer", turn)
 
     def patch(self, turn_id: str, start: int, blocks: list[str]) -> None:
         self._queue_patch("answer", turn_id, start, blocks)
@@ -464,6 +419,7 @@ class ConversationView(QWebEngineView):
         self.call("finish", turn_id, notice, kind)
 
     def remove_turn(self, turn_id: str) -> None:
+        self._shown.remove(turn_id)
         self.call("remove", turn_id)
 
     # ------------------------------------------------------------- navigation

@@ -165,6 +165,7 @@ class MainWindow(DisplayMixin, SendMixin, PanelMixin, QMainWindow):
         self.view.copy_answer_requested.connect(self._copy_answer_by_turn)
         self.view.version_requested.connect(self._switch_version)
         self.view.attachment_requested.connect(self._open_attachment)
+        self.view.link_hovered.connect(self.status.show_link)
         self.composer.edit_last_requested.connect(self.edit_last_question)
         self.first_painted.connect(self._show_empty_hint)
         self.view.turns_painted.connect(self._turns_painted)

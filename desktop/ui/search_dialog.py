@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 
 from desktop.store import SearchHit, snippet_html
 from desktop.store.errors import StoreError
+from desktop.ui.plain import plain_tip
 
 DEBOUNCE_MS = 120
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -115,7 +116,7 @@ class SearchHitModel(QAbstractListModel):
         if role == HIT_ROLE:
             return hit
         if role == Qt.ItemDataRole.ToolTipRole:
-            return hit.conversation_title
+            return plain_tip(hit.conversation_title)
         return None
 
 
@@ -200,6 +201,7 @@ class SearchDialog(QDialog):
         self.edit.setClearButtonEnabled(True)
         self.status = QLabel("Type to search every conversation.", self)
         self.status.setObjectName("searchStatus")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # it may show a store error
         self.status.setAccessibleName("Search status")
         self.model = SearchHitModel(self)
         self.model.mark = MARK_DARK if self._is_dark() else MARK_LIGHT

@@ -45,6 +45,7 @@ from desktop.ui.conversation_list import (
     ConversationListModel,
     Fetch,
 )
+from desktop.ui.plain import plain_tip
 
 UNDO_MS = 10_000
 
@@ -114,7 +115,7 @@ class UndoStrip(QFrame):
             title or UNTITLED, Qt.TextElideMode.ElideRight, 150
         )
         self.label.setText(f"Deleted “{name}”")
-        self.label.setToolTip(title)
+        self.label.setToolTip(plain_tip(title))
         self.setAccessibleDescription(f"Deleted “{title}”. Press Undo to bring it back.")
         self.show()
         self._timer.start()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 if TYPE_CHECKING:
@@ -65,6 +65,10 @@ class StatusBar(QStatusBar):
         self.total_label = QLabel(self)
         self.total_label.setObjectName("statusTotal")
         self.total_label.setAccessibleName("Conversation token total")
+        # Error sentences and model names come from the server: shown as text, never
+        # as markup.
+        for label in (self.state_label, self.model_label, self.usage_label, self.total_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.addWidget(self.state_label, 1)
         self.addPermanentWidget(self.usage_label)
         self.addPermanentWidget(self.total_label)
@@ -74,6 +78,17 @@ class StatusBar(QStatusBar):
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self._tick)
         self._phase = ""
+        self._retry_at: float | None = None  # ms on `_clock` when a retry is sent
+
+    def show_link(self, target: str) -> None:
+        """Where the link under the pointer leads, while it is there ("" when it left)."""
+        if not target:
+            self.clearMessage()
+            return
+        # The middle goes when it is too long: a link's host and its end both matter.
+        width = max(200, self.width() - 24)
+        shown = self.fontMetrics().elidedText(target, Qt.TextElideMode.ElideMiddle, width)
+        self.showMessage(shown)
 
     def set_model(self, model: str) -> None:
         self.model_label.setText(model)
@@ -81,18 +96,36 @@ class StatusBar(QStatusBar):
     def waiting(self) -> None:
         self._clock.start()
         self._phase = "Waiting for the model…"
+        self._retry_at = None
         self._ticker.start()
         self._tick()
 
     def streaming(self) -> None:
         self._phase = "Streaming…"
+        self._retry_at = None
+        self._tick()
+
+    def retry_wait(self, seconds: float) -> None:
+        """The server asked to wait before the request is sent again: count down."""
+        if not self._clock.isValid():
+            self._clock.start()
+        self._retry_at = self._clock.elapsed() + seconds * 1000
+        self._ticker.start()
         self._tick()
 
     def _tick(self) -> None:
-        self.state_label.setText(f"{self._phase} {format_duration(self._clock.elapsed() / 1000)}")
+        elapsed = self._clock.elapsed()
+        if self._retry_at is not None and elapsed < self._retry_at:
+            left = format_duration((self._retry_at - elapsed) / 1000 + 0.999)
+            text = f"The server asked to wait; trying again in {left} (Esc stops)"
+        else:
+            self._retry_at = None
+            text = f"{self._phase} {format_duration(elapsed / 1000)}"
+        self.state_label.setText(text)
 
     def _end(self, text: str) -> None:
         self._ticker.stop()
+        self._retry_at = None
         self.state_label.setText(text)
 
     def done(self, elapsed_s: float, incomplete: bool = False) -> None:

@@ -118,6 +118,9 @@ def stylesheet(colors: dict[str, str]) -> str:
         background: {c["alt"]}; border-color: {c["border"]}; }}
     #banner[kind="info"] #bannerText, #banner[kind="warn"] #bannerText {{ color: {c["text"]}; }}
     #banner QPushButton {{ padding: 4px 12px; }}
+    #bannerDetails {{ color: {c["text"]}; font-family: monospace; font-size: 11px;
+                      padding-top: 6px; }}
+    #bannerDetailsToggle {{ color: {c["muted"]}; padding: 4px 6px; }}
     #statusState, #statusModel, #statusUsage, #statusTotal {{
         color: {c["muted"]}; padding: 0 8px; }}
     QStatusBar {{ border-top: 1px solid {c["border"]}; }}

@@ -157,6 +157,8 @@ class DisplayMixin(WindowParts):
         for message_id, data in self._store.responses_data(answers).items():
             if not isinstance(data, dict):
                 continue
+            if isinstance(data.get("commentary"), str) and data["commentary"]:
+                self.view.show_commentary(turn_id(message_id), data["commentary"])
             if data.get("tools"):
                 self.view.show_tools(turn_id(message_id), data["tools"])
             if data.get("citations"):

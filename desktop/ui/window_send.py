@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 # Statuses whose text is part of the conversation sent back to the model.
 SENDABLE = {"complete", "incomplete", "stopped", "interrupted"}
+# Statuses whose saved output items (reasoning, messages with their phase) are sent
+# back instead of the text; a stopped answer's items lack the text being written.
+REPLAYED = {"complete", "incomplete"}
 # A finished answer's final save (status, usage, and the search index, ~20 ms for
 # 200 KB on this thread) waits this long, so that the GUI thread is free while the
 # page draws the last words; what arrived is saved at once the cheap way.
@@ -118,6 +121,7 @@ class SendMixin(WindowParts):
         self._start_answer(conv_id, question_id, connection)
 
     def _request_body(self, conv_id: int) -> tuple[dict[str, Any], str]:
+        from desktop.api.reply import replayable
         from desktop.api.request import RequestOptions, Turn, build_request
 
         options = RequestOptions(**self._options(conv_id))
@@ -125,6 +129,8 @@ class SendMixin(WindowParts):
         previous_id: str | None = None
         messages = self._store.messages(conv_id)
         with_files = self._store.attachment_counts([m.id for m in messages if m.role == "user"])
+        answers = [m.id for m in messages if m.role == "assistant" and m.status in REPLAYED]
+        saved = {} if options.use_previous_response_id else self._store.responses_data(answers)
         for message in messages:
             if message.status == MessageStatus.STREAMING:
                 continue
@@ -132,7 +138,9 @@ class SendMixin(WindowParts):
                 files = self._store.attachments(message.id) if message.id in with_files else []
                 turns.append(Turn("user", message.text, tuple(files)))
             elif message.text and message.status in SENDABLE:
-                turns.append(Turn("assistant", message.text))
+                data = saved.get(message.id)
+                items = replayable(data.get("output")) if isinstance(data, dict) else []
+                turns.append(Turn("assistant", message.text, items=tuple(items)))
                 previous_id = message.response_id or previous_id
         body = build_request(turns, options, previous_id)
         return body, options.model
@@ -165,6 +173,12 @@ class SendMixin(WindowParts):
         )
         stream.refusal.connect(
             lambda t, x, c=conv_id: self._if_current(c, self.view.show_refusal, t, x)
+        )
+        stream.commentary.connect(
+            lambda t, x, c=conv_id: self._if_current(c, self.view.show_commentary, t, x)
+        )
+        stream.retry_wait.connect(
+            lambda seconds, c=conv_id: self._if_current(c, self.status.retry_wait, seconds)
         )
         stream.tools.connect(
             lambda t, items, c=conv_id: self._if_current(c, self.view.show_tools, t, items)
@@ -287,6 +301,7 @@ class SendMixin(WindowParts):
                 message,
                 retry=True,
                 settings=failure is not None and failure.action == SETTINGS,
+                details=failure.details if failure else "",
             )
 
     def _save_outcome(self, stream: AnswerStream, outcome: AnswerOutcome, error: str) -> None:
@@ -301,12 +316,7 @@ class SendMixin(WindowParts):
                 model=(reply.model if reply and reply.model else stream.model),
                 response_id=reply.response_id if reply else None,
                 error=error or None,
-                response={
-                    "id": reply.response_id if reply else None,
-                    "status": outcome.status,
-                    "tools": list(stream.tool_items.values()),
-                    "citations": stream.sources(),
-                },
+                response=_response_record(stream, outcome),
             )
         except StoreError as err:
             self.banner.show_message(err.user_message)
@@ -344,6 +354,25 @@ class SendMixin(WindowParts):
                 self.status.showMessage("There is no code block to copy.", 3000)
 
         self.view.last_code(done)
+
+
+def _response_record(stream: AnswerStream, outcome: AnswerOutcome) -> dict[str, Any]:
+    """What is kept of the response: tools, sources, the commentary, and every output
+    item as the server sent it (phases and order), replayed with the next question."""
+    reply = outcome.reply
+    record: dict[str, Any] = {
+        "id": reply.response_id if reply else None,
+        "status": outcome.status,
+        "tools": list(stream.tool_items.values()),
+        "citations": stream.sources(),
+    }
+    if stream.commentary_text:
+        record["commentary"] = stream.commentary_text
+    if reply is not None and reply.output:
+        record["output"] = list(reply.output)
+    if outcome.failure is not None and outcome.failure.details:
+        record["error_details"] = outcome.failure.details  # already redacted
+    return record
 
 
 def _error(outcome: AnswerOutcome) -> str:

@@ -55,6 +55,19 @@
   }
   function updateEmpty() { empty.hidden = main.childElementCount > 0; }
 
+  // The controls this script made, each with what it acts on. Clicks act only on
+  // these: rendered answers are model text, and anything in them (a class, an id, a
+  // data attribute) could imitate a control, but never be one of these objects.
+  const controls = new WeakMap();
+  function control(node, action) { controls.set(node, action); return node; }
+  function controlAt(target) {
+    for (let node = target; node; node = node.parentElement) {
+      const action = controls.get(node);
+      if (action) return { node: node, action: action };
+    }
+    return null;
+  }
+
   // Code blocks get a copy button; the <code> text is the exact source.
   function decorate(root) {
     root.querySelectorAll(".code-block").forEach(function (block) {
@@ -64,7 +77,7 @@
         header = el("div", "code-header");
         block.insertBefore(header, block.firstChild);
       }
-      const button = el("button", "code-copy", "Copy");
+      const button = control(el("button", "code-copy", "Copy"), { copyCode: block });
       button.type = "button";
       button.setAttribute("aria-label", "Copy code");
       header.appendChild(button);
@@ -162,7 +175,7 @@
 
   function actionsFor(turn) {
     const bar = el("div", "actions");
-    const copy = el("button", "copy-answer", "Copy");
+    const copy = control(el("button", "copy-answer", "Copy"), { copyAnswer: String(turn.id) });
     copy.type = "button";
     copy.setAttribute("aria-label", "Copy answer as Markdown");
     bar.appendChild(copy);
@@ -214,14 +227,12 @@
   function versionSwitcher(t) {
     if (!t.versions || t.versions < 2) return null;
     const box = el("span", "versions");
-    const back = el("button", "version-prev", "‹");
+    const back = control(el("button", "version-prev", "‹"), { version: String(t.id), step: -1 });
     back.type = "button";
-    back.dataset.step = "-1";
     back.disabled = t.version <= 1;
     back.setAttribute("aria-label", "Previous version");
-    const next = el("button", "version-next", "›");
+    const next = control(el("button", "version-next", "›"), { version: String(t.id), step: 1 });
     next.type = "button";
-    next.dataset.step = "1";
     next.disabled = t.version >= t.versions;
     next.setAttribute("aria-label", "Next version");
     box.appendChild(back);
@@ -441,6 +452,10 @@
     if (bridge) bridge.found(request, found[0], found[1]);
   };
 
+  function flashCopied(button) {
+    button.textContent = "Copied";
+    setTimeout(function () { button.textContent = "Copy"; }, 1200);
+  }
   document.addEventListener("click", function (event) {
     const target = event.target;
     const link = target.closest && target.closest("a[href]");
@@ -449,24 +464,18 @@
       if (bridge) bridge.openLink(link.getAttribute("href"));
       return;
     }
-    const codeCopy = target.closest && target.closest(".code-copy");
-    if (codeCopy) {
-      const code = codeCopy.closest(".code-block").querySelector("pre code, pre");
-      if (bridge && code) bridge.copyText(code.textContent);
-      codeCopy.textContent = "Copied";
-      setTimeout(function () { codeCopy.textContent = "Copy"; }, 1200);
-      return;
-    }
-    const version = target.closest && target.closest(".versions button");
-    if (version) {
-      if (bridge) bridge.switchVersion(version.closest(".turn").dataset.id, Number(version.dataset.step));
-      return;
-    }
-    const answerCopy = target.closest && target.closest(".copy-answer");
-    if (answerCopy) {
-      if (bridge) bridge.copyAnswer(answerCopy.closest(".turn").dataset.id);
-      answerCopy.textContent = "Copied";
-      setTimeout(function () { answerCopy.textContent = "Copy"; }, 1200);
+    const found = controlAt(target);
+    if (!found || !bridge) return;
+    const action = found.action;
+    if (action.copyCode) {
+      const code = action.copyCode.querySelector("pre code, pre");
+      if (code) bridge.copyText(code.textContent);
+      flashCopied(found.node);
+    } else if (action.copyAnswer) {
+      bridge.copyAnswer(action.copyAnswer);
+      flashCopied(found.node);
+    } else if (action.version) {
+      bridge.switchVersion(action.version, action.step);
     }
   });
   document.addEventListener("parley-attachment", function (event) {

@@ -1,4 +1,4 @@
-// Attachments, tool activity and citations on the conversation page: extends
+// Attachments, commentary, tool activity and citations on the conversation page: extends
 // window.parley (defined in conversation.js) with functions Python calls.
 // Text from the server or from files is only ever set with textContent, and only
 // http(s) URLs become links (the page's click handler sends them to the browser).
@@ -53,6 +53,9 @@
     let text = words[done ? 1 : 0];
     if (item.action === "open_page" && item.url) {
       text = (done ? "Opened " : "Opening ") + host(item.url);
+    } else if (item.action === "find_in_page" && item.query) {
+      text = (done ? "Looked for " : "Looking for ") + "\u201c" + item.query + "\u201d" +
+        (item.url ? " in " + host(item.url) : "");
     } else if (item.query) {
       text += ": \u201c" + item.query + "\u201d";
     }
@@ -84,7 +87,32 @@
     });
   };
 
-  // "Sources" under the answer: [n] Title — host, one line per cited source.
+  // The model's preamble before it acts ("I'll look that up first."): plain muted
+  // text above the tool activity, never part of the answer.
+  api.commentary = function (turnId, text) {
+    const node = turnNode(turnId);
+    if (!node) return;
+    keepingBottom(function () {
+      let box = node.querySelector(".commentary");
+      if (!text) { if (box) box.remove(); return; }
+      if (!box) {
+        box = el("div", "commentary");
+        box.setAttribute("aria-label", "Commentary");
+        node.insertBefore(box, node.querySelector(".tools") || node.querySelector(".answer"));
+      }
+      box.textContent = String(text);
+    });
+  };
+
+  // Labels of the annotation kinds that cite files rather than web pages.
+  const FILE_KINDS = {
+    file_citation: "File",
+    container_file_citation: "Container file",
+    file_path: "Generated file",
+  };
+
+  // "Sources" under the answer: [n] Title — host, one line per cited source; cited
+  // files carry a labelled chip saying which kind of file.
   api.citations = function (turnId, list) {
     const node = turnNode(turnId);
     if (!node) return;
@@ -92,7 +120,7 @@
       let box = node.querySelector(".sources");
       const seen = {};
       const sources = (list || []).filter(function (c) {
-        const key = c.index !== undefined ? "i" + c.index : "u" + c.url;
+        const key = c.index !== undefined ? "i" + c.index : "u" + (c.url || c.file_id);
         if (seen[key]) return false;
         seen[key] = true;
         return true;
@@ -108,7 +136,13 @@
         const item = el("li", "source");
         item.appendChild(el("span", "source-number", "[" + (c.index || n + 1) + "]"));
         const url = webUrl(c.url);
-        const title = c.title || c.url;
+        const title = c.title || c.url || c.file_id;
+        const kind = FILE_KINDS[c.kind];
+        if (kind) {
+          const chip = el("span", "source-kind", kind);
+          if (c.file_id) chip.title = String(c.file_id);
+          item.appendChild(chip);
+        }
         if (url) {
           const link = el("a", "source-title", title);
           link.href = url.href;
@@ -141,7 +175,10 @@
 
   // Thumbnails (images, from data: URLs) and chips (other files) on a question.
   // Clicking one dispatches "parley-attachment" {turnId, index} on document; the
-  // bridge is private to conversation.js, which forwards it to Python.
+  // bridge is private to conversation.js, which forwards it to Python. Only the
+  // buttons made here count (answers are model text and may imitate one), and
+  // each knows its turn and index from the call that made it.
+  const attachmentButtons = new WeakMap();
   api.attachments = function (turnId, list) {
     const node = turnNode(turnId);
     if (!node) return;
@@ -159,7 +196,7 @@
       box.replaceChildren.apply(box, list.map(function (item, index) {
         const button = el("button", "attachment");
         button.type = "button";
-        button.dataset.index = String(index);
+        attachmentButtons.set(button, { turnId: String(turnId), index: index });
         button.title = [item.name, sizeText(item.size)].filter(Boolean).join(" \u00b7 ");
         button.setAttribute("aria-label", "Open " + (item.name || "attachment"));
         const src = String(item.url || "");
@@ -183,11 +220,12 @@
   };
 
   document.addEventListener("click", function (event) {
-    const button = event.target.closest && event.target.closest(".attachments .attachment");
-    if (!button) return;
-    const turn = button.closest(".turn");
-    document.dispatchEvent(new CustomEvent("parley-attachment", {
-      detail: { turnId: turn ? turn.dataset.id : null, index: Number(button.dataset.index) },
-    }));
+    for (let node = event.target; node; node = node.parentElement) {
+      const detail = attachmentButtons.get(node);
+      if (detail) {
+        document.dispatchEvent(new CustomEvent("parley-attachment", { detail: detail }));
+        return;
+      }
+    }
   });
 })();

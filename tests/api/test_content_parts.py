@@ -10,7 +10,7 @@ import pytest
 
 from desktop.api import ResponsesClient
 from desktop.api.attachments import Attachment, fenced, user_content
-from desktop.api.request import RequestOptions, Turn, build_request
+from desktop.api.request import ENCRYPTED_REASONING, RequestOptions, Turn, build_request
 from tests.fakeserver import FakeResponsesServer
 
 PNG = b"\x89PNG\r\n\x1a\n fake png bytes"
@@ -53,6 +53,7 @@ def test_question_with_image_and_pdf_becomes_parts_in_attach_order() -> None:
                 ],
             }
         ],
+        "include": [ENCRYPTED_REASONING],
     }
 
 
@@ -82,7 +83,12 @@ def test_image_only_question_has_no_empty_text_part() -> None:
 
 def test_turns_without_attachments_are_unchanged() -> None:
     plain = build_request([Turn("user", "hi")], RequestOptions())
-    assert plain == {"model": "openai/gpt-5.4-pro", "input": "hi", "stream": True}
+    assert plain == {
+        "model": "openai/gpt-5.4-pro",
+        "input": "hi",
+        "stream": True,
+        "include": [ENCRYPTED_REASONING],
+    }
     turns = [Turn("user", "look", (IMAGE,)), Turn("assistant", "A cat."), Turn("user", "Sure?")]
     body = build_request(turns, RequestOptions(stream=False))
     assert body["input"][1:] == [
@@ -99,6 +105,7 @@ def test_tool_settings_are_sent_only_when_set() -> None:
         "model": "openai/gpt-5.4-pro",
         "input": "news?",
         "tools": [{"type": "web_search"}],
+        "include": [ENCRYPTED_REASONING],
     }
     chosen = RequestOptions(tools=({"type": "web_search"},), tool_choice="required", stream=False)
     assert build_request(turn, chosen)["tool_choice"] == "required"
@@ -108,6 +115,7 @@ def test_tool_settings_are_sent_only_when_set() -> None:
         "model": "openai/gpt-5.4-pro",
         "input": "news?",
         "max_tool_calls": 2,
+        "include": [ENCRYPTED_REASONING],
     }
 
 
@@ -115,7 +123,7 @@ def test_previous_response_id_mode_keeps_the_new_questions_attachments() -> None
     turns = [Turn("user", "hi"), Turn("assistant", "Hello."), Turn("user", "and this?", (IMAGE,))]
     options = RequestOptions(use_previous_response_id=True, stream=False)
     body = build_request(turns, options, previous_response_id="resp_1")
-    assert body["input"] == [turns[2].input_item()]
+    assert body["input"] == turns[2].input_items()
     assert body["previous_response_id"] == "resp_1"
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from desktop.api.params import DEFAULT_MODEL
 from desktop.api.request import (
+    ENCRYPTED_REASONING,
     OPENAI_BASE_URL,
     RequestOptions,
     Turn,
@@ -15,6 +16,8 @@ from desktop.api.request import (
 )
 
 QUESTION = "What are the three laws of thermodynamics?"
+# Asked for on every request whose context Parley builds itself (see test_phases.py).
+INCLUDE = {"include": [ENCRYPTED_REASONING]}
 CONVERSATION = [
     Turn("user", "I need help planning a road trip from San Francisco to Los Angeles."),
     Turn("assistant", "I'd be happy to help! Would you like suggestions for stops?"),
@@ -32,15 +35,15 @@ def test_urls() -> None:
 
 def test_single_question_matches_the_documented_curl() -> None:
     body = build_request([Turn("user", QUESTION)], RequestOptions(stream=False))
-    assert body == {"model": "openai/gpt-5.4-pro", "input": QUESTION}
+    assert body == {"model": "openai/gpt-5.4-pro", "input": QUESTION, **INCLUDE}
     streamed = build_request([Turn("user", QUESTION)], RequestOptions())
-    assert streamed == {"model": DEFAULT_MODEL, "input": QUESTION, "stream": True}
+    assert streamed == {"model": DEFAULT_MODEL, "input": QUESTION, "stream": True, **INCLUDE}
 
 
 def test_instructions_example_key_order() -> None:
     options = RequestOptions(instructions="You are a helpful coding assistant.", stream=False)
     body = build_request([Turn("user", "How do I read a JSON file in Python?")], options)
-    assert list(body) == ["model", "input", "instructions"]
+    assert list(body) == ["model", "input", "instructions", "include"]
 
 
 def test_multi_turn_sends_the_whole_conversation() -> None:
@@ -49,6 +52,7 @@ def test_multi_turn_sends_the_whole_conversation() -> None:
         "model": DEFAULT_MODEL,
         "input": [{"role": t.role, "content": t.content} for t in CONVERSATION],
         "max_output_tokens": 16000,
+        **INCLUDE,
     }
 
 
@@ -83,6 +87,7 @@ def test_every_option_when_set() -> None:
         "max_tool_calls": 3,
         "stream": True,
         "store": False,
+        **INCLUDE,
     }
 
 

@@ -88,14 +88,17 @@ def test_citation_offsets_count_from_the_start_of_the_whole_answer() -> None:
         "response.output_text.annotation.added",
         {"output_index": 2, "content_index": 0, "annotation_index": 0, "annotation": note},
     )
-    assert isinstance(cited, Citation) and (cited.start, cited.end) == (8, 11)
+    # Two messages are two paragraphs: "Hi. " + "\n\n" + "See [x]."
+    assert isinstance(cited, Citation) and (cited.start, cited.end) == (10, 13)
     assert acc.snapshot().text[cited.start : cited.end] == "[x]"
-    # other annotation kinds and the SDK's event name
+    # other annotation kinds (kept, typed) and the SDK's event name
     file_note = {"type": "file_citation", "file_id": "f", "index": 0, "filename": "a"}
-    assert acc.feed("response.output_text.annotation.added", {"annotation": file_note}) == ()
+    (cited_file,) = acc.feed("response.output_text.annotation.added", {"annotation": file_note})
+    assert isinstance(cited_file, Citation) and cited_file.kind == "file_citation"
+    assert (cited_file.index, cited_file.title, cited_file.file_id) == (2, "a", "f")
     again = {**note, "url": DOCS, "title": ""}
     (other,) = acc.feed("response.output_text_annotation.added", {"annotation": again})
-    assert isinstance(other, Citation) and other.index == 2 and other.title == DOCS
+    assert isinstance(other, Citation) and other.index == 3 and other.title == DOCS
 
 
 def test_non_streamed_reply_has_tool_calls_and_citations() -> None:

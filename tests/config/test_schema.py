@@ -65,6 +65,7 @@ def test_defaults_match_the_brief() -> None:
         "medium",
         "high",
         "xhigh",
+        "max",
     )
     assert setting("reasoning_summary").unset_label == "Off"
     assert setting("api_token").secret
@@ -92,6 +93,7 @@ def test_undeclared_key_is_a_key_error() -> None:
         ("font_size", 11),
         ("font_size", 24),
         ("reasoning_effort", "xhigh"),
+        ("reasoning_effort", "max"),
         ("model", "my-local-model"),
     ],
 )

@@ -155,14 +155,17 @@ FAILURES: list[tuple[str, dict[str, Any], str]] = [
     ("malformed", {}, "The server sent a reply that could not be read."),
     ("non_json_error", {"retry_after": "0"}, "The server had a problem (502)."),
     ("http_400", {}, "The server rejected the request (400): Invalid value for 'temperature'"),
-    ("http_401", {}, "The API token was rejected (401). Open Settings to enter a new one."),
+    ("http_401", {}, "The API token was rejected (401). Check CLOUDFLARE_API_TOKEN."),
     ("cf_401", {}, "The API token was rejected (401)."),
     ("http_403", {}, "The API token is not allowed to use this model (403)."),
     ("cf_403", {}, "The API token is not allowed to use this model (403)."),
     ("http_404", {}, "has no endpoint for the model 'openai/gpt-5.4-pro' (404)."),
-    ("cf_404", {}, "(404). Check the model id and URL."),
+    ("cf_404", {}, "(404). Check the model id (--model) and PARLEY_BASE_URL."),
     ("http_429", {"retry_after": "0"}, "Too many requests (429)."),
-    ("cf_429", {"retry_after": "120"}, "the server asks to wait 2 minutes before trying again."),
+    ("cf_429", {"retry_after": "3600"}, "the server asks to wait 60 minutes before trying again."),
+    ("quota", {}, "The OpenAI account has no quota left (429)."),
+    ("cf_quota", {}, "daily free Workers AI allocation is used up (429)."),
+    ("echo_auth", {}, "Invalid header Authorization: [redacted]"),
     ("http_500", {"retry_after": "0"}, "The server had a problem (500)."),
     ("cf_503", {"retry_after": "0"}, "The server had a problem (503)."),
 ]
@@ -181,6 +184,7 @@ def test_failures_print_one_sentence(
     assert result.returncode == 1
     assert len(result.stderr.splitlines()) == 1
     assert message in result.stderr
+    assert "Settings" not in result.stderr  # the command line has none to open
     partial = result.stdout.rstrip("\n")
     assert ANSWER.startswith(partial)
     if name in ("cut", "failed", "malformed"):
@@ -263,8 +267,8 @@ def test_ctrl_c_before_the_first_byte(
         (["--temperature", "5", "hi"], "Temperature must be between 0 and 2."),
         (["--top-p", "x", "hi"], "Argument --top-p: invalid float value: 'x'."),
         (
-            ["--reasoning-effort", "extreme", "hi"],
-            "Argument --reasoning-effort: invalid choice: 'extreme' (choose from 'none',",
+            ["--reasoning-effort", "maximum", "hi"],
+            "Argument --reasoning-effort: invalid choice: 'maximum' (choose from 'none',",
         ),
         (
             ["--max-output-tokens", "0", "hi"],
@@ -325,3 +329,85 @@ def test_a_bug_is_logged_not_shown(
     log = isolated_dirs["state"] / "parley" / "log" / "parley.log"
     assert err == f"Something went wrong; details are in {log}\n"
     assert "RuntimeError: a bug" in log.read_text(encoding="utf-8")
+
+
+def test_commentary_goes_to_stderr_and_sources_follow_the_answer(
+    fake_server: FakeResponsesServer, isolated_dirs: dict[str, Path]
+) -> None:
+    scenario = preset("commentary")
+    fake_server.set_default(scenario)
+    result = run_parley(fake_server, QUESTION)
+    assert result.returncode == 0
+    assert result.stdout == (
+        f"{scenario.answer}\n\nSources:\n"
+        "[1] Example News — https://news.example.com/parley-0-1\n"
+        "[2] API reference — https://docs.example.org/responses\n"
+    )
+    assert result.stderr.splitlines() == [scenario.commentary, USAGE]
+
+
+def test_reasoning_and_commentary_keep_their_own_lines(
+    fake_server: FakeResponsesServer, isolated_dirs: dict[str, Path]
+) -> None:
+    scenario = preset("commentary", reasoning="Thinking it over.")
+    fake_server.set_default(scenario)
+    result = run_parley(fake_server, "--show-reasoning", "--no-sources", QUESTION)
+    assert result.stderr.splitlines() == ["Thinking it over.", scenario.commentary, USAGE]
+    assert result.stdout == scenario.answer + "\n"
+
+
+def test_no_sources_leaves_the_answer_alone(
+    fake_server: FakeResponsesServer, isolated_dirs: dict[str, Path]
+) -> None:
+    fake_server.set_default("web_search")
+    result = run_parley(fake_server, "--no-sources", QUESTION)
+    assert result.stdout == preset("web_search").answer + "\n"
+
+
+def test_file_sources_are_named(
+    fake_server: FakeResponsesServer, isolated_dirs: dict[str, Path]
+) -> None:
+    fake_server.set_default("files")
+    result = run_parley(fake_server, "--no-stream", QUESTION)
+    assert result.stdout.endswith(
+        "Sources:\n[1] budget-2026.pdf (file file-report01)\n"
+        "[2] chart.png (container file cfile_chart01)\n[3] generated file file-table01\n"
+    )
+
+
+def test_verbose_failure_shows_the_server_reason_and_request_id(
+    fake_server: FakeResponsesServer, isolated_dirs: dict[str, Path]
+) -> None:
+    fake_server.set_default("cf_quota")
+    quiet = run_parley(fake_server, QUESTION)
+    loud = run_parley(fake_server, "-v", QUESTION)
+    assert len(quiet.stderr.splitlines()) == 1
+    assert loud.stderr.splitlines()[0] == quiet.stderr.splitlines()[0]
+    assert "HTTP 429 · code 3036 · request id 8f0fake0001-LHR" in loud.stderr
+    assert "The server said: AiError: the daily free allocation" in loud.stderr
+    assert len(fake_server.requests) == 2  # a quota error is not retried
+    log = (isolated_dirs["state"] / "parley" / "log" / "parley.log").read_text()
+    assert "request id 8f0fake0001-LHR" in log
+
+
+def test_a_token_quoted_by_the_server_is_never_printed_or_logged(
+    fake_server: FakeResponsesServer, isolated_dirs: dict[str, Path]
+) -> None:
+    fake_server.set_default("echo_auth")
+    result = run_parley(fake_server, "-v", QUESTION)  # asserts the token is not printed
+    assert result.returncode == 1 and "[redacted]" in result.stderr
+    log = (isolated_dirs["state"] / "parley" / "log" / "parley.log").read_text()
+    assert "[redacted]" in log and TOKEN not in log
+
+
+def test_a_long_retry_after_is_announced_then_waited_out(
+    fake_server: FakeResponsesServer, isolated_dirs: dict[str, Path]
+) -> None:
+    fake_server.enqueue("cf_429", retry_after="5")
+    result = run_parley(fake_server, QUESTION)
+    assert result.returncode == 0 and result.stdout == ANSWER + "\n"
+    note, usage = result.stderr.splitlines()
+    assert note.startswith("The server asked to wait 5 seconds; trying again at ")
+    assert note.endswith("(Ctrl+C stops).") and usage == USAGE
+    gap = fake_server.requests[1].received_at - fake_server.requests[0].received_at
+    assert gap >= 4.9

@@ -16,10 +16,13 @@ raw_body, parsed json, scenario, client_disconnected). Scenarios are ``Scenario`
 values or preset names from ``scenarios.PRESETS`` (normal, nonstream, split_utf8, crlf,
 noisy, skip_deltas, slow, cut, incomplete, failed, error_event, refusal, reasoning_text,
 malformed, non_json_error, web_search (a search call, then an answer with citations),
-tool_rejected (a 400 naming the web_search tool), http_400/401/403/404/429/500/503 and
-cf_* for Cloudflare's envelope), with keyword overrides such as ``answer=``,
+commentary (a "commentary" preamble, a search and a find_in_page, then the answer),
+files (file_citation, container_file_citation and file_path annotations), quota and
+cf_quota (quota used up, both envelopes), echo_auth (a 400 quoting the Authorization
+header), tool_rejected (a 400 naming the web_search tool), http_400/401/403/404/429/500/503
+and cf_* for Cloudflare's envelope), with keyword overrides such as ``answer=``,
 ``reasoning=``, ``delta_size=``, ``delta_rate=``, ``first_byte_delay=``,
-``retry_after=``. The queue is used first, then
+``retry_after=``, ``should_retry=``. The queue is used first, then
 a ``[[scenario:NAME key=value]]`` marker at the start of the last user message, then
 the default.
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from tests.fakeserver.background import Background
 from tests.fakeserver.scenarios import (
     HTTP_REASONS,
     Scenario,
@@ -104,6 +105,8 @@ class FakeResponsesServer:
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._scripted: dict[tuple[str, bytes], list[Write]] = {}
+        # `background: true` requests and the `/responses/{id}` routes (background.py).
+        self.background = Background()
 
     # -- life cycle ---------------------------------------------------------------------
     def start(self, port: int = 0) -> FakeResponsesServer:
@@ -221,6 +224,16 @@ class FakeResponsesServer:
         self, request: RecordedRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> bool:
         self.requests.append(request)
+        if Background.wants(request.method, request.path, request.json):
+            # A server that refuses background answers never gets to a scenario; the
+            # ordinary request that follows is the one that takes it.
+            creates = request.method == "POST" and "/responses/" not in request.path
+            picks = creates and not self.background.refusing
+            scenario = self._pick(request.json) if picks else self._default
+            request.scenario = scenario if picks else None
+            return await self.background.answer(
+                request.method, request.path, request.json, scenario, reader, writer
+            )
         if request.method != "POST" or not request.path.split("?")[0].endswith("/responses"):
             body = json.dumps({"error": {"message": "No route", "type": "not_found"}}).encode()
             head = _head(404, [("Content-Type", "application/json")], len(body), True)
@@ -228,6 +241,12 @@ class FakeResponsesServer:
             await writer.drain()
             return True
         scenario = self._pick(request.json)
+        if scenario.echo_header:
+            # What a careless proxy does: quote the offending header back, secret and all.
+            quoted = request.headers.get(scenario.echo_header, "")
+            scenario = scenario.with_(
+                error_message=f"Invalid header {scenario.echo_header.title()}: {quoted}"
+            )
         request.scenario = scenario
         script = build_script(scenario, request.json)
         if script.chunked and not scenario.delta_rate and not scenario.split_bytes:

@@ -1,7 +1,9 @@
-"""Built-in tool traffic for the fake server: a web search call and the citations it yields.
+"""Built-in tool traffic for the fake server: a web search call, the citations it yields,
+and file annotations (what file search and the code interpreter attach to an answer).
 
 Shapes follow openai-python's `ResponseFunctionWebSearch`, the
-`response.web_search_call.*` events and `url_citation` annotations.
+`response.web_search_call.*` events and the four annotation types of
+`ResponseOutputText` (url_citation, file_citation, container_file_citation, file_path).
 """
 
 from __future__ import annotations
@@ -22,6 +24,28 @@ TOOL_REJECTED = {
     "cloudflare": "AiError: Bad input: tools.0.type: Unsupported tool type 'web_search'",
 }
 _CITED = re.compile(r"\(\[([^\]]+)\]\((https?://[^)\s]+)\)\)")
+COMMENTARY = "I'll look up the current release notes first."
+FILES_ANSWER = (
+    "The budget grew by 4 % (see the report). The chart is in the sandbox, "
+    "and the table was saved for you."
+)
+FILE_NOTES: list[dict[str, Any]] = [
+    {
+        "type": "file_citation",
+        "file_id": "file-report01",
+        "filename": "budget-2026.pdf",
+        "index": 33,
+    },
+    {
+        "type": "container_file_citation",
+        "container_id": "cntr_fake01",
+        "file_id": "cfile_chart01",
+        "filename": "chart.png",
+        "start_index": 40,
+        "end_index": 75,
+    },
+    {"type": "file_path", "file_id": "file-table01", "index": 110},
+]
 
 
 def url_annotations(answer: str) -> list[dict[str, Any]]:
@@ -55,6 +79,22 @@ def web_search_item(query: str, done: bool) -> dict[str, Any]:
     return item
 
 
+def find_in_page_item(done: bool) -> dict[str, Any]:
+    """A second search step: looking for a pattern in a page already opened."""
+    item: dict[str, Any] = {
+        "id": WEB_SEARCH_ID + "-find",
+        "type": "web_search_call",
+        "status": "completed" if done else "in_progress",
+    }
+    if done:
+        item["action"] = {
+            "type": "find_in_page",
+            "pattern": "release date",
+            "url": "https://news.example.com/parley-0-1",
+        }
+    return item
+
+
 def web_search_events(query: str, output_index: int) -> list[tuple[str, dict[str, Any]]]:
     """added → in_progress → searching → completed → done, as OpenAI streams a search."""
     ids = {"item_id": WEB_SEARCH_ID, "output_index": output_index}
@@ -74,9 +114,9 @@ def web_search_events(query: str, output_index: int) -> list[tuple[str, dict[str
 
 
 def annotation_events(
-    answer: str, item_id: str, output_index: int
+    notes: list[dict[str, Any]], item_id: str, output_index: int
 ) -> list[tuple[str, dict[str, Any]]]:
-    """One `response.output_text.annotation.added` per citation in the answer."""
+    """One `response.output_text.annotation.added` per annotation of the answer."""
     return [
         (
             "response.output_text.annotation.added",
@@ -88,5 +128,5 @@ def annotation_events(
                 "annotation": note,
             },
         )
-        for n, note in enumerate(url_annotations(answer))
+        for n, note in enumerate(notes)
     ]

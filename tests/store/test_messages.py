@@ -97,6 +97,29 @@ def test_recover_interrupted(store: Store) -> None:
     assert store.recover_interrupted() == 0
 
 
+def test_a_resumable_answer_keeps_its_response_id_and_last_event_with_its_text(
+    store: Store,
+) -> None:
+    conv = store.create_conversation()
+    q = store.add_user_message(conv.id, "q")
+    kept = store.start_assistant_message(q.id)
+    plain = store.start_assistant_message(q.id)
+    assert store.update_streaming(kept.id, "It is", response_id="resp_1", sequence=7)
+    # A later save without a new number keeps the last one it had.
+    assert store.update_streaming(kept.id, "It is", "thinking")
+    store.update_streaming(plain.id, "cut off")
+    assert store.recover_interrupted() == 2
+    found = store.resumable_answers()
+    assert [(m.id, m.response_id, m.sequence_number, m.text) for m in found] == [
+        (kept.id, "resp_1", 7, "It is")
+    ]
+    # Resuming streams it again; once finished it is no longer resumable.
+    assert store.update_streaming(kept.id, "It is done", response_id="resp_1", sequence=9)
+    store.finish_message(kept.id, MessageStatus.COMPLETE, response_id="resp_1")
+    assert store.resumable_answers() == []
+    assert store.message(kept.id).sequence_number == 9
+
+
 def test_rendered_html_cache_follows_renderer_version(store: Store) -> None:
     conv = store.create_conversation()
     q = store.add_user_message(conv.id, "**hi**")

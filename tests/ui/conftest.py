@@ -42,7 +42,7 @@ def _release_web_engine_at_exit() -> Iterator[None]:
     """Pages and the shared web profile go before the QApplication does (else
     QtWebEngine crashes while the interpreter exits)."""
     yield
-    from desktop.ui.conversation_view import release_web_engine
+    from desktop.ui.web_page import release_web_engine
 
     release_web_engine()
 
@@ -105,11 +105,12 @@ def make_window(
 
 
 def last_question(body: dict[str, Any]) -> str:
-    """The last user message of a request body (`input` is a string or a list)."""
+    """The last user message of a request body (`input` is a string or a list of
+    items, some of which, replayed reasoning for one, have no role)."""
     items = body["input"]
     if isinstance(items, str):
         return items
-    return [item for item in items if item["role"] == "user"][-1]["content"]
+    return [item for item in items if item.get("role") == "user"][-1]["content"]
 
 
 def run_js(qtbot: Any, view: Any, script: str, timeout: int = 5000) -> Any:

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.gui
 def _user_parts(body: dict[str, Any]) -> list[dict[str, Any]]:
     items = body["input"]
     assert isinstance(items, list)
-    content = [i for i in items if i["role"] == "user"][-1]["content"]
+    content = [i for i in items if i.get("role") == "user"][-1]["content"]
     assert isinstance(content, list)
     return content
 

@@ -129,7 +129,8 @@ def test_request_body_reflects_every_parameter_and_omits_unset(
     assert body["stream"] is True
     assert "previous_response_id" not in body
 
-    # With defaults, only what the user set goes out.
+    # With defaults, only what the user set goes out (and the request for the encrypted
+    # reasoning that the next question carries back).
     fake_server.set_default("normal", answer="ok")
     plain = make_window(settings=Settings(isolated_dirs["config"] / "other.toml"))
     plain.composer.set_text("Nothing set")
@@ -137,7 +138,7 @@ def test_request_body_reflects_every_parameter_and_omits_unset(
     qtbot.waitUntil(
         lambda: not plain.composer.busy and len(fake_server.requests) == 2, timeout=10000
     )
-    assert set(fake_server.requests[-1].json) == {"model", "input", "stream"}
+    assert set(fake_server.requests[-1].json) == {"model", "input", "stream", "include"}
 
 
 class _CountingSecrets:

@@ -188,6 +188,7 @@ class ConnectionForm(QWidget):
             "have not saved yet) and report what the server says."
         )
         self.test_result = QLabel(self.details)
+        self.test_result.setTextFormat(Qt.TextFormat.PlainText)  # the server's words
         self.test_result.setWordWrap(True)
         self.test_result.setAccessibleName("Connection test result")
         self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -40,6 +40,7 @@ class InlineMessage(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("inlineMessage")
+        self.setTextFormat(Qt.TextFormat.PlainText)  # it may quote what was typed
         self.setWordWrap(True)
         self.setStyleSheet("color: #d13438;")
         self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
