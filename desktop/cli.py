@@ -38,6 +38,7 @@ from desktop.api import (
 from desktop.api.params import PARAMS, Param, flag_help
 from desktop.api.retry import describe_wait
 from desktop.api.tools import source_text
+from desktop.config.environment import take_environment
 
 EXIT_OK = 0
 EXIT_API_ERROR = 1
@@ -315,7 +316,8 @@ def main(argv: Sequence[str], stdin: TextIO | None = None) -> int:
         args = _parser().parse_args(list(argv))
         options = _options(args)
         prompt = _prompt(args.prompt, stdin or sys.stdin)
-        connection = resolve_connection()
+        # `parley ask` starts no program, but keeps the token to itself all the same.
+        connection = resolve_connection(take_environment())
     except UsageError as exc:
         err.write(f"parley ask: {exc}\n")
         return EXIT_USAGE

@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -143,6 +144,14 @@ def _install_excepthook() -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, error, tb)
             return
+        from desktop.store.errors import StoreError
+
+        if isinstance(error, StoreError):
+            # An expected failure some path did not catch: still said, never silent.
+            log.warning("history failure: %s", error, exc_info=(kind, error, tb))
+            for window in _windows:
+                window.banner.show_message(error.user_message)
+            return
         log.error("unexpected error", exc_info=(kind, error, tb))
         for window in _windows:
             window.statusBar().showMessage("Something went wrong; details are in the log.", 8000)
@@ -157,12 +166,15 @@ def create_main_window(
     environ: Mapping[str, str],
     *,
     first_run_dialog: bool = True,
+    notice: str | None = None,
 ) -> MainWindow:
-    """The window wired to its collaborators (also used by the GUI tests)."""
+    """The window wired to its collaborators (also used by the GUI tests).
+    `notice` is shown in the banner once the first conversation is on screen."""
     from PySide6.QtCore import QSettings, Qt, QTimer
 
     from desktop.config.connection import effective_values, request_options, resolve_connection
     from desktop.config.settings import config_dir
+    from desktop.private import private_dir, private_file
     from desktop.ui.main_window import MainWindow
     from desktop.ui.settings_flow import SecretsHolder, SettingsFlow
 
@@ -172,7 +184,9 @@ def create_main_window(
         overrides = store.conversation_settings(conv_id) if conv_id is not None else {}
         return request_options(settings, overrides)
 
-    state = QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
+    # Qt rewrites the file keeping the mode it finds, so it is created private.
+    window_ini = private_file(private_dir(config_dir()) / "window.ini")
+    state = QSettings(str(window_ini), QSettings.Format.IniFormat)
     window = MainWindow(
         store,
         lambda: resolve_connection(settings, holder.store, environ),
@@ -199,6 +213,12 @@ def create_main_window(
         if resolve_connection(settings, holder.store, environ).problem:
             flow.open()
 
+    if notice is not None:
+        # After the first paint: showing a conversation hides the banner.
+        window.first_painted.connect(
+            lambda: window.banner.show_message(notice, kind="info"),
+            Qt.ConnectionType.SingleShotConnection,
+        )
     if first_run_dialog:
         # After the first frame: looking the token up may wait on the keyring.
         window.first_painted.connect(
@@ -291,6 +311,15 @@ def run_gui(args: list[str]) -> int:
 
 
 def _run_gui(args: list[str]) -> int:
+    from desktop.config.environment import take_environment
+
+    # Before anything can start a child process; Parley reads its own copy.
+    environ = take_environment()
+    from desktop.history_open import start_check
+    from desktop.store.paths import default_db_path
+
+    # The history's integrity check runs while Qt starts (~1 s for 1 GB).
+    history_check = start_check(default_db_path())
     chosen = rendering_defaults()
     _chromium_flags()
     _chromium_quiet()
@@ -319,6 +348,14 @@ def _run_gui(args: list[str]) -> int:
     app.setOrganizationName(APP_ID)
     app.setDesktopFileName(APP_ID)
     app.setStyle("Fusion")
+    from desktop.single_instance import SingleInstance, bring_forward
+    from desktop.store.paths import data_dir
+
+    instance = SingleInstance(data_dir(), app)
+    if instance.hand_over():
+        log.info("Parley already runs on this history: its window was brought forward")
+        return 0
+    instance.listen()
     from desktop.resources import resource
 
     icon = resource("icons", "parley.svg")
@@ -332,25 +369,24 @@ def _run_gui(args: list[str]) -> int:
 
     from desktop.config.lazy_secrets import LazyKeyringSecrets
     from desktop.config.settings import Settings
-    from desktop.store import Store
+    from desktop.history_open import open_history
     from desktop.store.errors import StoreError
-    from desktop.store.paths import default_db_path
 
     settings = Settings()
     secrets = LazyKeyringSecrets()
     try:
-        store = Store(default_db_path())
-        store.recover_interrupted()
+        store, notice = open_history(default_db_path(), history_check)
     except StoreError as error:
         QMessageBox.critical(None, APP_NAME, f"{error.user_message}\n\nThe log is at {log_file}.")
         return 1
-    window = create_main_window(store, settings, secrets, os.environ)
+    window = create_main_window(store, settings, secrets, environ, notice=notice)
     _windows.append(window)
     _after_start(window, chosen)
-    _warm_up_after_first_paint(window, secrets, os.environ)
+    _warm_up_after_first_paint(window, secrets, environ)
     if os.environ.get("PARLEY_REPORT_READY") == "1":
         _report_ready_on(window)
     window.show()
+    instance.activated.connect(partial(bring_forward, window))
     if settings.warning:
         window.statusBar().showMessage(settings.warning, 10000)
     try:
@@ -359,6 +395,7 @@ def _run_gui(args: list[str]) -> int:
         from desktop.ui.web_page import release_web_engine
 
         _windows.clear()
+        instance.activated.disconnect()  # it holds the window, which goes first
         del window
         release_web_engine()
         store.close()

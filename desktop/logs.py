@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from desktop.dirs import user_dir
+from desktop.private import private_dir, private_file, tighten_tree
 
 MAX_BYTES = 2_000_000
 KEEP = 2  # rotated files kept beside the current one
@@ -40,8 +41,11 @@ def rotate(path: Path, max_bytes: int = MAX_BYTES, keep: int = KEEP) -> bool:
 
 def setup_logging(level: int = logging.INFO) -> Path:
     path = log_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    tighten_tree(path.parent.parent)
+    private_dir(path.parent.parent)
+    private_dir(path.parent)
     rotate(path)
+    private_file(path)
     handler = logging.FileHandler(path, encoding="utf-8", delay=True)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()

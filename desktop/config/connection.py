@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from desktop.api.params import PARAMS
+from desktop.config.environment import ENV_API_TOKEN
 from desktop.config.profiles import Profiles, cloudflare_base_url
 from desktop.config.schema import setting, validate
 from desktop.config.settings import Settings
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ENV_ACCOUNT_ID = "CLOUDFLARE_ACCOUNT_ID"
-ENV_API_TOKEN = "CLOUDFLARE_API_TOKEN"
 ENV_BASE_URL = "PARLEY_BASE_URL"
 ENV_NAMES: tuple[str, ...] = (ENV_ACCOUNT_ID, ENV_API_TOKEN, ENV_BASE_URL)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.api.attachments import IMAGE_DETAILS, KINDS, Attachment
+from desktop.private import FILE_MODE, private_dir
 from desktop.store.db import Database
 from desktop.store.errors import ImportFormatError, NotFoundError, StoreError
 
@@ -46,10 +47,12 @@ def _write(root: Path, digest: str, data: bytes) -> None:
     if path.is_file() and path.stat().st_size == len(data):
         return  # same hash and size: the same bytes are already there
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(root)
+        private_dir(path.parent)
         # Written aside and renamed, so a crash never leaves half a file under the name.
         temp = path.with_name(f".{digest}.{os.getpid()}.tmp")
-        with open(temp, "wb") as out:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+        with os.fdopen(os.open(temp, flags, FILE_MODE), "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())

@@ -8,6 +8,8 @@ import time
 from contextlib import closing
 from pathlib import Path
 
+from desktop.private import private_file
+
 
 def backup_path(db_path: Path, version: int, now: float | None = None) -> Path:
     """`<db>.backup-v<version>-<UTC timestamp>`; sorts by time within a version."""
@@ -25,7 +27,7 @@ def existing_backups(db_path: Path) -> list[Path]:
 
 def make_backup(conn: sqlite3.Connection, db_path: Path, version: int) -> Path:
     """Copy the open database with SQLite's online backup API (safe while in use)."""
-    target = backup_path(db_path, version)
+    target = private_file(backup_path(db_path, version))
     with closing(sqlite3.connect(target)) as copy:
         conn.backup(copy)
     return target

@@ -1,5 +1,5 @@
-"""One SQLite connection with short write transactions, lock retries and
-translation of SQLite failures into StoreError."""
+"""One SQLite connection with short write transactions, a short wait for locks
+and translation of SQLite failures into StoreError."""
 
 from __future__ import annotations
 
@@ -12,11 +12,15 @@ from typing import Any
 
 from desktop.store.errors import CorruptDatabaseError, StoreError, is_busy, translate
 
-BUSY_TIMEOUT_MS = 3000
-# Extra attempts at BEGIN IMMEDIATE when SQLite reports "locked" without waiting
-# out the busy timeout (it does so e.g. while another process recovers the WAL).
-LOCK_RETRIES = 3
-LOCK_RETRY_SLEEP = 0.05
+# Opening and upgrading happen before the window exists and may wait for
+# another program a while; afterwards every call runs on the GUI thread, which
+# must never wait more than ~100 ms: busy timeout + one retry + busy timeout.
+OPEN_TIMEOUT_S = 3.0
+BUSY_TIMEOUT_MS = 30
+# One extra attempt at BEGIN when SQLite reports "locked" without waiting out the
+# busy timeout (it does so e.g. while another process recovers the WAL).
+LOCK_RETRIES = 1
+LOCK_RETRY_SLEEP = 0.02
 
 
 class Database:
@@ -28,7 +32,7 @@ class Database:
         try:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves, so no
             # transaction is ever left open between calls.
-            self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.conn = sqlite3.connect(path, timeout=OPEN_TIMEOUT_S, isolation_level=None)
         except sqlite3.Error as exc:
             raise self.error(exc) from exc
         self.conn.row_factory = sqlite3.Row

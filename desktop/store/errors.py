@@ -73,11 +73,14 @@ def translate(exc: sqlite3.Error, path: Path, backup: Path | None = None) -> Sto
         )
     if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
         hint = f" A backup is at {backup}." if backup is not None else ""
-        return CorruptDatabaseError(f"The history file {path} is damaged and cannot be read.{hint}")
+        return CorruptDatabaseError(
+            f"The history file {path} is damaged; quit Parley and start it again to repair it."
+            f"{hint}"
+        )
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
         return StoreError(
-            "The history is busy in another Parley window; your last change "
-            "could not be saved, try again in a moment."
+            "The history is in use by another program, so your last change "
+            "could not be saved; try again in a moment."
         )
     if code in (SQLITE_READONLY, SQLITE_PERM):
         return StoreError(f"The history file {path} cannot be written; check its permissions.")

@@ -8,6 +8,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from desktop.private import private_dir, private_file, tighten_tree
 from desktop.store import backup, search
 from desktop.store.attachments import AttachmentsMixin, files_root
 from desktop.store.conversations import ConversationsMixin
@@ -27,13 +28,17 @@ from desktop.store.models import Conversation, SearchHit
 class Store(ConversationsMixin, MessagesMixin, AttachmentsMixin):
     """Conversation history in one SQLite file (WAL mode).
 
-    Not thread-safe: create and use it on the GUI thread. Two Parley processes
-    may open the same file; writes wait for each other briefly. Attached files are
-    kept in the `attachments` folder beside the file.
+    Not thread-safe: create and use it on the GUI thread. Other processes may open
+    the same file; a write waits for them at most ~100 ms, then fails with a
+    StoreError. Attached files are kept in the `attachments` folder beside the file.
     """
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # Readable by its owner only (and what older versions left open is
+        # tightened); SQLite gives the -wal and -shm the main file's mode.
+        tighten_tree(path.parent)
+        private_dir(path.parent)
+        private_file(path)
         self._db = Database(path)
         try:
             self._open_schema()

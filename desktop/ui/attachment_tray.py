@@ -111,9 +111,13 @@ class AttachmentTray(QObject):
     def __len__(self) -> int:
         return len(self._slots)
 
+    def ready(self) -> list[Attachment]:
+        """The prepared attachments, in the order given; the tray keeps them."""
+        return [slot.attachment for slot in self._slots.values() if slot.attachment]
+
     def take(self) -> list[Attachment]:
         """The prepared attachments, in the order given; the tray is emptied."""
-        ready = [slot.attachment for slot in self._slots.values() if slot.attachment]
+        ready = self.ready()
         self._slots.clear()
         self._emit()
         return ready

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import APP_NAME
-from desktop.store.models import MessageStatus
+from desktop.store.errors import StoreError
 from desktop.ui.actions import ACTIONS, MENUS, build_actions
 from desktop.ui.banner import Banner
 from desktop.ui.composer import Composer
@@ -33,6 +33,7 @@ from desktop.ui.find_bar import FindBar
 from desktop.ui.sidebar import Sidebar
 from desktop.ui.status_bar import StatusBar
 from desktop.ui.theme import apply_theme, is_dark
+from desktop.ui.unsaved import UnsavedAnswers
 from desktop.ui.window_display import DisplayMixin
 from desktop.ui.window_panel import PanelMixin
 from desktop.ui.window_send import SendMixin
@@ -161,6 +162,9 @@ class MainWindow(DisplayMixin, SendMixin, PanelMixin, QMainWindow):
         self.sidebar.new_requested.connect(self.new_conversation)
         self.sidebar.delete_requested.connect(self.delete_conversation)
         self.banner.retry_requested.connect(self.retry)
+        self._unsaved = UnsavedAnswers(self)
+        self._unsaved.failed.connect(self.banner.show_message)
+        self._unsaved.saved.connect(lambda: self.status.showMessage("The answer is saved.", 4000))
         self.banner.settings_requested.connect(self.settings_requested)
         self.view.copy_answer_requested.connect(self._copy_answer_by_turn)
         self.view.version_requested.connect(self._switch_version)
@@ -454,7 +458,11 @@ class MainWindow(DisplayMixin, SendMixin, PanelMixin, QMainWindow):
     def _save_draft(self) -> None:
         self._draft_timer.stop()
         if self._current is not None:
-            self._store.save_draft(self._current, self.composer.text())
+            try:
+                self._store.save_draft(self._current, self.composer.text())
+            except StoreError as err:
+                # The text is still in the composer; the next change saves it again.
+                log.warning("could not save the draft: %s", err)
 
     def _scroll(self, kind: str) -> None:
         if kind == "page-up":
@@ -471,22 +479,5 @@ class MainWindow(DisplayMixin, SendMixin, PanelMixin, QMainWindow):
         self._state.setValue("window/geometry", self.saveGeometry())
         self._state.setValue("window/splitter", self.splitter.saveState())
         self._state.sync()
-        self.finish_pending_answers()
-        for stream in list(self._streams.values()):
-            stream.stop()
-        for stream in list(self._streams.values()):
-            if not stream.join(2000):
-                log.warning("a response thread did not stop within 2 s")
-            # Save what arrived; the queued `done` will not be delivered after close.
-            self._store.finish_message(
-                stream.message_id,
-                MessageStatus.STOPPED,
-                text=stream.text,
-                reasoning=stream.reasoning_text,
-                usage=None,
-                model=stream.model,
-                response_id=None,
-                error=None,
-            )
-        self._streams.clear()
+        self.save_all_before_closing()
         super().closeEvent(event)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from desktop.ui.conversation_view import ConversationView
     from desktop.ui.sidebar import Sidebar
     from desktop.ui.status_bar import StatusBar
+    from desktop.ui.unsaved import UnsavedAnswers
 
 
 class WindowParts:
@@ -24,6 +25,7 @@ class WindowParts:
     _current: int | None
     _streams: dict[int, AnswerStream]
     _finishing: dict[int, tuple[AnswerStream, Any]]
+    _unsaved: UnsavedAnswers
     _finish_deferred: Callable[[int], None]
     _last_usage: dict[int, Usage]
     _older: list[Any]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -73,30 +74,48 @@ class SendMixin(WindowParts):
         if connection.problem:
             self.banner.show_message(connection.problem, settings=True)
             return
-        if self._current is None:
-            conversation = self._store.create_conversation(settings=self._pending_overrides)
-            self._pending_overrides = {}
-            self._store.set_auto_title(conversation.id, title_from(text))
-            self._current = conversation.id
-            self._refresh_list()
-        conv_id = self._current
-        editing, self._editing = self._editing, None
+        editing = self._editing
+        attachments = self.tray.ready() if editing is None else []
         # The question is saved before anything is sent: it survives any failure.
+        # Should saving fail, the text stays in the composer and the files in the tray.
+        try:
+            if self._current is None:
+                conversation = self._store.create_conversation(settings=self._pending_overrides)
+                self._pending_overrides = {}
+                self._store.set_auto_title(conversation.id, title_from(text))
+                self._current = conversation.id
+                self._refresh_list()
+            conv_id = self._current
+            if editing is not None:
+                # An edited question is a new version; the old branch stays reachable.
+                message = self._store.edit_question(editing, text)
+            else:
+                message = self._store.add_user_message(conv_id, text, attachments)
+        except StoreError as err:
+            self._write_failed(err)
+            return
+        self._editing = None
+        self.composer.clear()
+        self._clear_draft(conv_id)
         if editing is not None:
-            # An edited question is a new version; the old branch stays reachable.
-            message = self._store.edit_question(editing, text)
-            self.composer.clear()
-            self._store.save_draft(conv_id, "")
             self._show_conversation(conv_id)
         else:
-            attachments = self.tray.take()
-            message = self._store.add_user_message(conv_id, text, attachments)
-            self.composer.clear()
-            self._store.save_draft(conv_id, "")
+            self.tray.take()
             self.view.add_user(turn_id(message.id), text)
             if attachments:
                 self.view.show_attachments(turn_id(message.id), attachments)
         self._start_answer(conv_id, message.id, connection)
+
+    def _write_failed(self, err: StoreError) -> None:
+        log.warning("a write to the history failed: %s", err)
+        self.banner.show_message(err.user_message)
+
+    def _clear_draft(self, conv_id: int) -> None:
+        try:
+            self._store.save_draft(conv_id, "")
+        except StoreError as err:
+            # The question itself is saved; a stale draft only comes back once.
+            log.warning("could not clear the draft: %s", err)
 
     def retry(self) -> None:
         """Answers the last question again (after an error, a stop or a crash)."""
@@ -107,7 +126,11 @@ class SendMixin(WindowParts):
         if connection.problem:
             self.banner.show_message(connection.problem, settings=True)
             return
-        messages = self._store.messages(conv_id)
+        try:
+            messages = self._store.messages(conv_id)
+        except StoreError as err:
+            self._write_failed(err)
+            return
         if not messages:
             return
         last = messages[-1]
@@ -149,12 +172,17 @@ class SendMixin(WindowParts):
         self.banner.hide()
         try:
             body, model = self._request_body(conv_id)
+            message = self._store.start_assistant_message(question_id, model, request=body)
         except ValueError as error:
             self.banner.show_message(f"{error}. Open Settings to fix it.", settings=True)
             return
+        except StoreError as err:
+            # The question is saved; Retry asks again once the history can be written.
+            log.warning("could not start the answer: %s", err)
+            self.banner.show_message(err.user_message, retry=True)
+            return
         from desktop.ui.answer import AnswerStream
 
-        message = self._store.start_assistant_message(question_id, model, request=body)
         stream = AnswerStream(
             conv_id,
             turn_id(message.id),
@@ -188,7 +216,7 @@ class SendMixin(WindowParts):
         )
         stream.first_byte.connect(lambda c=conv_id: self._if_current(c, self.status.streaming))
         stream.progress.connect(
-            lambda text, reasoning, m=message.id: self._store.update_streaming(m, text, reasoning)
+            lambda text, reasoning, m=message.id: self._save_progress(m, text, reasoning)
         )
         stream.done.connect(lambda outcome, s=stream: self._on_answer_done(s, outcome))
         self._streams[conv_id] = stream
@@ -196,6 +224,14 @@ class SendMixin(WindowParts):
         self.composer.set_busy(True)
         self.status.waiting()
         stream.start()
+
+    def _save_progress(self, message_id: int, text: str, reasoning: str) -> None:
+        try:
+            self._store.update_streaming(message_id, text, reasoning)
+        except StoreError as err:
+            # Each save holds the whole answer so far: the next one, or the final
+            # save (kept and retried until it succeeds), makes up for this one.
+            log.warning("could not save the answer so far: %s", err)
 
     def _if_current(self, conv_id: int, func: Callable[..., None], *args: Any) -> None:
         if conv_id == self._current:
@@ -261,6 +297,29 @@ class SendMixin(WindowParts):
         for conv_id in list(self._finishing):
             self._finish_deferred(conv_id)
 
+    def save_all_before_closing(self) -> None:
+        """Stops the answers in flight and saves everything that arrived."""
+        self.finish_pending_answers()
+        for stream in list(self._streams.values()):
+            stream.stop()
+        for stream in list(self._streams.values()):
+            if not stream.join(2000):
+                log.warning("a response thread did not stop within 2 s")
+            # Save what arrived; the queued `done` will not be delivered after close.
+            self._unsaved.save(
+                stream.message_id,
+                partial(
+                    self._store.finish_message,
+                    stream.message_id,
+                    MessageStatus.STOPPED,
+                    text=stream.text,
+                    reasoning=stream.reasoning_text,
+                    model=stream.model,
+                ),
+            )
+        self._streams.clear()
+        self._unsaved.flush()
+
     def _finish_answer(
         self, stream: AnswerStream, outcome: AnswerOutcome, page_told: bool = False
     ) -> None:
@@ -306,21 +365,20 @@ class SendMixin(WindowParts):
 
     def _save_outcome(self, stream: AnswerStream, outcome: AnswerOutcome, error: str) -> None:
         reply = outcome.reply
-        try:
-            self._store.finish_message(
-                stream.message_id,
-                MessageStatus(outcome.status),
-                text=outcome.text or outcome.refusal,
-                reasoning=outcome.reasoning,
-                usage=to_message_usage(outcome.usage),
-                model=(reply.model if reply and reply.model else stream.model),
-                response_id=reply.response_id if reply else None,
-                error=error or None,
-                response=_response_record(stream, outcome),
-            )
-        except StoreError as err:
-            self.banner.show_message(err.user_message)
-            log.error("could not save the answer: %s", err)
+        # Kept in memory and tried again should the history be locked or full.
+        save = partial(
+            self._store.finish_message,
+            stream.message_id,
+            MessageStatus(outcome.status),
+            text=outcome.text or outcome.refusal,
+            reasoning=outcome.reasoning,
+            usage=to_message_usage(outcome.usage),
+            model=(reply.model if reply and reply.model else stream.model),
+            response_id=reply.response_id if reply else None,
+            error=error or None,
+            response=_response_record(stream, outcome),
+        )
+        self._unsaved.save(stream.message_id, save)
 
     # --------------------------------------------------------------- copy
     def copy_last_answer(self) -> None:
