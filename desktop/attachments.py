@@ -39,6 +39,7 @@ TEXT_TYPES = {
     ".css": "text/css", ".svg": "image/svg+xml", ".yaml": "application/yaml",
     ".yml": "application/yaml", ".toml": "application/toml",
 }  # fmt: skip
+IMAGE_KINDS = ("png", "jpeg", "gif", "webp", "bmp", "tiff")
 UNSAFE_IN_NAMES = re.compile(r'[<>:"|?*]')
 
 
@@ -70,7 +71,7 @@ def prepare_attachment(
     kind = sniff(data)
     if kind == "pdf":
         return _pdf(data, shown)
-    if kind in ("png", "jpeg", "gif", "webp", "bmp", "tiff"):
+    if kind in IMAGE_KINDS:
         if len(data) > MAX_IMAGE_INPUT:
             raise _too_large(shown, len(data), "images", MAX_IMAGE_INPUT)
         return _image(data, shown, detail)
@@ -88,6 +89,32 @@ def prepare_attachment(
         raise _too_large(shown, len(data), "text files", MAX_TEXT)
     mime = TEXT_TYPES.get(Path(shown).suffix.lower(), "text/plain")
     return Attachment("text", shown, mime, text.encode("utf-8"))
+
+
+def check_limits(attachment: Attachment) -> None:
+    """Raise the AttachmentError attaching would give for bytes that never went through
+    `prepare_attachment` (an imported conversation's): the same size and megapixel
+    limits and the same content checks. Reads an image's header only, so it is cheap."""
+    data, shown = attachment.data, attachment.name
+    kind = sniff(data)
+    if attachment.kind == "text":
+        if len(data) > MAX_TEXT:
+            raise _too_large(shown, len(data), "text files", MAX_TEXT)
+        return
+    if attachment.kind == "file":
+        if kind != "pdf":
+            raise AttachmentError(f"“{shown}” is not the PDF file it says it is.")
+        _pdf(data, shown)
+        return
+    if len(data) > MAX_IMAGE_INPUT:
+        raise _too_large(shown, len(data), "images", MAX_IMAGE_INPUT)
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    size = QImageReader(buffer).size()
+    if kind not in IMAGE_KINDS or not size.isValid():
+        raise AttachmentError(f"“{shown}” looks like a damaged image; Parley could not read it.")
+    _check_pixels(size, shown)
 
 
 def safe_name(name: str, default: str = "attachment") -> str:
@@ -223,12 +250,7 @@ def _decode(data: bytes, shown: str) -> QImage:
     size = reader.size()
     if not reader.canRead() or not size.isValid():
         raise AttachmentError(f"“{shown}” looks like a damaged image; Parley could not read it.")
-    if size.width() * size.height() > MAX_PIXELS:
-        megapixels = size.width() * size.height() / 1e6
-        raise AttachmentError(
-            f"“{shown}” is too large to attach ({megapixels:.0f} megapixels; the limit "
-            f"is {MAX_PIXELS // 1_000_000})."
-        )
+    _check_pixels(size, shown)
     longest = max(size.width(), size.height())
     if longest > MAX_SIDE and reader.format() == b"jpeg":
         # libjpeg decodes straight to a fraction of the size: much faster, far less memory.
@@ -239,6 +261,15 @@ def _decode(data: bytes, shown: str) -> QImage:
     if max(image.width(), image.height()) > MAX_SIDE:
         image = _scaled(image, MAX_SIDE)
     return image
+
+
+def _check_pixels(size: QSize, shown: str) -> None:
+    if size.width() * size.height() > MAX_PIXELS:
+        megapixels = size.width() * size.height() / 1e6
+        raise AttachmentError(
+            f"“{shown}” is too large to attach ({megapixels:.0f} megapixels; the limit "
+            f"is {MAX_PIXELS // 1_000_000})."
+        )
 
 
 def _fit(size: QSize, longest: int) -> QSize:

@@ -315,12 +315,16 @@ def _run_gui(args: list[str]) -> int:
 
     # Before anything can start a child process; Parley reads its own copy.
     environ = take_environment()
+    from desktop.memory import limit_malloc_arenas
+
+    # Before any thread starts: each would otherwise get an arena of its own.
+    arenas = limit_malloc_arenas()
     from desktop.history_open import start_check
     from desktop.store.paths import default_db_path
 
     # The history's integrity check runs while Qt starts (~1 s for 1 GB).
     history_check = start_check(default_db_path())
-    chosen = rendering_defaults()
+    chosen = rendering_defaults() + arenas
     _chromium_flags()
     _chromium_quiet()
     from desktop.logs import setup_logging

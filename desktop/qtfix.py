@@ -1,4 +1,4 @@
-"""Work-arounds for two reference-counting bugs in PySide6 6.12.0 on CPython < 3.12.
+"""Work-arounds for two reference-counting bugs of PySide6 6.12.0 on CPython 3.11.
 
 - `SignalInstance.emit()` returns `True` without taking a reference, so every emit
   drops one reference to `True`.
@@ -9,8 +9,15 @@
 `None` starts with ~5,000 references and `True` with fewer, and a streamed answer
 makes thousands of such calls: after a few long answers the interpreter aborts with
 "none_dealloc" or "bool_dealloc" (the benchmark hit it on its second 200 KB answer).
-From Python 3.12 on these objects are immortal and nothing happens. The fix gives
-them references that are never released — only for a bug a probe shows.
+
+Which versions need it (the probes below, and tests/test_qtfix.py's loop of twice
+as many calls as `None` has references, run without the guard):
+PySide6 6.12.0 on CPython 3.11 has both bugs. PySide6 6.11.0 and 6.11.3 on CPython
+3.11 have neither. On CPython 3.12 and later `None`, `True` and `False` are immortal,
+so the lost references do no harm with any PySide6 and nothing is applied. The set-up
+picks the newest CPython on the machine, so the guard only acts where 3.11 is the
+newest there is (Debian 12's python3, for one). It gives the objects references that
+are never released, and only for a bug a probe shows.
 """
 
 from __future__ import annotations

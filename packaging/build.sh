@@ -33,7 +33,7 @@ DEBNAME="parley_${VERSION}_$DEBARCH"
 ICON_SIZES=(16 22 24 32 48 64 128 256 512)
 
 # --------------------------------------------------------------------------- bundle
-log "PyInstaller: building $BUNDLE (Parley $VERSION)"
+log "PyInstaller: building $BUNDLE (Parley $VERSION, Python $("$PY" -c 'import platform; print(platform.python_version())'))"
 rm -rf "$BUNDLE"
 "$VENV/bin/pyinstaller" --noconfirm --log-level WARN \
     --workpath "$WORK/pyinstaller" --distpath "$DIST" "$HERE/parley.spec"

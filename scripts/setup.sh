@@ -80,23 +80,64 @@ apt_install() {
     fi
 }
 
+# Interpreters to try, newest first: $PYTHON alone when it is set; otherwise every
+# python3.N on PATH and in pyenv's versions folder (pyenv's shim for a version that
+# is installed but not selected fails, so the versions' own binaries are listed),
+# then plain python3 (on a fresh Debian the only one).
+python_candidates() {
+    if [[ -n "${PYTHON:-}" ]]; then
+        printf '%s\n' "$PYTHON"
+        return 0
+    fi
+    local dir path name
+    {
+        local IFS=:
+        for dir in $PATH; do
+            for path in "$dir"/python3.*; do
+                name="${path##*/}"
+                [[ "$name" =~ ^python3\.([0-9]+)$ ]] && printf '%s\t%s\n' "${BASH_REMATCH[1]}" "$path"
+            done
+        done
+        for path in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.*/bin/python3; do
+            name="${path%/bin/python3}"
+            name="${name##*/}"
+            [[ "$name" =~ ^3\.([0-9]+)\.[0-9]+$ ]] && printf '%s\t%s\n' "${BASH_REMATCH[1]}" "$path"
+        done
+    } | sort -t$'\t' -k1,1nr -s | cut -f2
+    printf '%s\n' python3
+}
+
+# The newest CPython >= 3.11 that runs and has what Parley needs (ssl for HTTPS,
+# sqlite3 for the history, ctypes), as an absolute path.
 find_python() {
     local candidate
-    for candidate in "${PYTHON:-}" python3.13 python3.12 python3.11 python3; do
-        [[ -n "$candidate" ]] || continue
-        if command -v "$candidate" >/dev/null \
-            && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    while IFS= read -r candidate; do
+        if "$candidate" -c 'import sys, ssl, sqlite3, ctypes; sys.exit(sys.version_info < (3, 11))' \
+            >/dev/null 2>&1; then
             command -v "$candidate"
             return 0
         fi
-    done
+    done < <(python_candidates)
     return 1
 }
 
+python_version() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null; }
+
 ensure_venv() {
+    local py
+    py="$(find_python)" || { apt_install python3 python3-venv; py="$(find_python)"; }
+    # A venv of another Python (an older one, or one that no longer runs) is made
+    # again, so the app always runs on the interpreter chosen above.
+    if [[ -f "$VENV/pyvenv.cfg" ]]; then
+        local have want
+        have="$(python_version "$VENV/bin/python")" || true
+        want="$(python_version "$py")"
+        if [[ "$have" != "$want" ]]; then
+            log "Rebuilding $VENV with Python $want (it was made with ${have:-a Python that no longer runs})"
+            rm -rf "$VENV"
+        fi
+    fi
     if [[ ! -x "$VENV/bin/python" ]]; then
-        local py
-        py="$(find_python)" || { apt_install python3 python3-venv; py="$(find_python)"; }
         log "Creating virtual environment in $VENV"
         if ! "$py" -m venv "$VENV" 2>/dev/null; then
             apt_install python3-venv

@@ -20,7 +20,7 @@ class Chip:
 
     name: str
     kind: str  # image, file, text, pending
-    image: bytes | None = None
+    image: QImage | None = None  # a thumbnail, decoded off the GUI thread
     detail: str = ""
 
 
@@ -43,17 +43,15 @@ class _ChipWidget(QFrame):
         thumb.setFixedSize(THUMB, THUMB)
         thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
         pixmap = QPixmap()
-        if chip.image is not None:
-            image = QImage.fromData(chip.image)
-            if not image.isNull():
-                pixmap = QPixmap.fromImage(
-                    image.scaled(
-                        THUMB,
-                        THUMB,
-                        Qt.AspectRatioMode.KeepAspectRatio,
-                        Qt.TransformationMode.SmoothTransformation,
-                    )
+        if chip.image is not None and not chip.image.isNull():
+            pixmap = QPixmap.fromImage(
+                chip.image.scaled(
+                    THUMB,
+                    THUMB,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
                 )
+            )
         if pixmap.isNull():
             thumb.setText({"file": "PDF", "text": "TXT", "pending": "…"}.get(chip.kind, "FILE"))
             thumb.setObjectName("attachmentBadge")

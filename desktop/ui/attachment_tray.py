@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from desktop.ui.attachment_strip import Chip
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+
     from desktop.api.attachments import Attachment
 
 log = logging.getLogger(__name__)
@@ -23,7 +25,7 @@ log = logging.getLogger(__name__)
 class _Slot:
     name: str
     attachment: Attachment | None = None  # None while it is being prepared
-    thumbnail: bytes | None = None  # small PNG for the chip, made on the worker too
+    thumbnail: QImage | None = None  # small image for the chip, decoded on the worker too
 
 
 class _Relay(QObject):
@@ -70,10 +72,13 @@ class AttachmentTray(QObject):
 
         def job() -> None:
             from desktop.attachments import AttachmentError, prepare_attachment
+            from desktop.ui.thumbnails import CHIP_SIDE, read_image
 
             try:
                 attachment = prepare_attachment(source, name, detail)
-                thumb = _thumbnail(attachment.data) if attachment.kind == "image" else None
+                thumb = (
+                    read_image(attachment.data, CHIP_SIDE) if attachment.kind == "image" else None
+                )
                 relay.ready.emit(key, attachment, thumb)
             except AttachmentError as error:
                 relay.failed.emit(key, error.user_message)
@@ -84,7 +89,7 @@ class AttachmentTray(QObject):
         self._pool.start(job)
         self._emit()
 
-    def _on_ready(self, key: int, attachment: Attachment, thumbnail: bytes | None) -> None:
+    def _on_ready(self, key: int, attachment: Attachment, thumbnail: QImage | None) -> None:
         slot = self._slots.get(key)
         if slot is None:  # removed while it was being prepared
             return
@@ -134,24 +139,6 @@ class AttachmentTray(QObject):
             else:
                 chips.append(Chip(att.name, att.kind, slot.thumbnail, _size(att.size)))
         self.changed.emit(chips)
-
-
-def _thumbnail(data: bytes, side: int = 96) -> bytes | None:
-    """A small PNG of an image (QImage is safe to use off the GUI thread)."""
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-    from PySide6.QtGui import QImage
-
-    image = QImage.fromData(data)
-    if image.isNull():
-        return None
-    small = image.scaled(
-        side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-    )
-    out = QByteArray()
-    buffer = QBuffer(out)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    small.save(buffer, "PNG")
-    return bytes(out.data())
 
 
 def _size(count: int) -> str:

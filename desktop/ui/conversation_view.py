@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QContextMenuEvent, QDesktopServices, QGuiApplication
@@ -23,6 +23,9 @@ from desktop.resources import resource
 from desktop.ui.page_turns import ShownTurns
 from desktop.ui.render_thread import merge_patch
 from desktop.ui.web_page import LockedPage, shared_profile
+
+if TYPE_CHECKING:
+    from desktop.ui.thumbnails import ImageJobs
 
 log = logging.getLogger(__name__)
 
@@ -89,31 +92,6 @@ class _Bridge(QObject):
         self.find_result.emit(request, current, total)
 
 
-def thumbnail_url(data: bytes, side: int = 256) -> str:
-    """A small JPEG/PNG data URL for a thumbnail (the page never gets full images)."""
-    import base64
-
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-    from PySide6.QtGui import QImage
-
-    image = QImage.fromData(data)
-    if image.isNull():
-        return ""
-    if max(image.width(), image.height()) > side:
-        image = image.scaled(
-            side,
-            side,
-            Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
-        )
-    out = QByteArray()
-    buffer = QBuffer(out)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    fmt, mime = ("PNG", "image/png") if image.hasAlphaChannel() else ("JPEG", "image/jpeg")
-    image.save(buffer, fmt, 85)
-    return f"data:{mime};base64,{base64.b64encode(bytes(out.data())).decode('ascii')}"
-
-
 class ConversationView(QWebEngineView):
     """Shows a conversation and applies streaming patches to it.
 
@@ -154,6 +132,7 @@ class ConversationView(QWebEngineView):
         self._in_flight = False
         self._pending: dict[tuple[str, str], tuple[int, list[str]]] = {}
         self._zoom_index = ZOOM_STEPS.index(1.0)
+        self._images: ImageJobs | None = None  # made on the first image shown
         self._profile = shared_profile()
         home = QUrl.fromLocalFile(str(resource("page", "conversation.html")))
         page = LockedPage(self._profile, home, self)
@@ -368,19 +347,29 @@ class ConversationView(QWebEngineView):
         self.call("addUser", turn)
 
     def show_attachments(self, turn_id: str, attachments: list[Any]) -> None:
-        """Thumbnails (images) and chips (files) under a question."""
-        items = [
-            {
-                "kind": a.kind,
-                "name": a.name,
-                "mime": a.mime,
-                "url": thumbnail_url(a.data) if a.kind == "image" else "",
-                "size": a.size,
-            }
-            for a in attachments
-        ]
-        self._shown.set_attachments(turn_id, len(items))
-        self.call("attachments", turn_id, items)
+        """Thumbnails (images) and chips (files) under a question; images are
+        shown once their thumbnails are decoded on a worker thread."""
+        from desktop.ui.thumbnails import ImageJobs, thumbnail_url
+
+        def items() -> list[dict[str, Any]]:
+            return [
+                {
+                    "kind": a.kind,
+                    "name": a.name,
+                    "mime": a.mime,
+                    "url": thumbnail_url(a.data) if a.kind == "image" else "",
+                    "size": a.size,
+                }
+                for a in attachments
+            ]
+
+        self._shown.set_attachments(turn_id, len(attachments))
+        if not any(a.kind == "image" for a in attachments):
+            self.call("attachments", turn_id, items())
+            return
+        if self._images is None:
+            self._images = ImageJobs(self)
+        self._images.run(items, lambda found: self.call("attachments", turn_id, found or []))
 
     def show_tools(self, turn_id: str, items: list[dict[str, Any]]) -> None:
         """What the server's built-in tools are doing (e.g. "Searching the web")."""

@@ -146,6 +146,7 @@ class HistoryFlow(QObject):
 
         try:
             data = import_json(path.read_text(encoding="utf-8"))
+            left_out = _drop_refused(data)
             conversation = self._store.import_conversation(data)
         except StoreError as error:
             self._window.banner.show_message(error.user_message, kind="warn")
@@ -159,4 +160,32 @@ class HistoryFlow(QObject):
         self._window.refresh_list()
         self._window.open_conversation(conversation.id)
         self._window.status.showMessage(f"Imported “{conversation.title}”.", 5000)
+        if left_out:
+            count = "one attachment" if len(left_out) == 1 else f"{len(left_out)} attachments"
+            self._window.banner.show_message(
+                f"The conversation was imported without {count}: {left_out[0]}", kind="warn"
+            )
         return conversation.id
+
+
+def _drop_refused(data: dict[str, Any]) -> list[str]:
+    """Removes from import data the attachments that attaching them would refuse
+    (the same size and megapixel limits); returns why, a sentence each."""
+    from desktop.attachments import AttachmentError, check_limits
+    from desktop.store.attachments import from_export
+
+    reasons: list[str] = []
+    for message in data["messages"]:
+        kept = []
+        for item in message.get("attachments") or ():
+            try:
+                check_limits(from_export(item))
+            except AttachmentError as refused:
+                reasons.append(refused.user_message)
+                continue
+            kept.append(item)
+        if kept:
+            message["attachments"] = kept
+        else:
+            message.pop("attachments", None)
+    return reasons

@@ -6,27 +6,38 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QDialog, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from desktop.ui.thumbnails import ImageJobs, read_image
+
+# Attached images are at most 2048 pixels; anything larger (an old history, an
+# import) is shown no larger than this, which no screen exceeds.
+LONGEST = 4096
+
 
 class ImageViewer(QDialog):
     def __init__(self, name: str, data: bytes, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(name)
         self.setAccessibleName(f"Image {name}")
-        label = QLabel(self)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        image = QImage.fromData(data)
-        if image.isNull():
-            label.setText("This image cannot be shown.")
-        else:
-            label.setPixmap(QPixmap.fromImage(image))
+        self._label = QLabel("Opening the image…", self)
+        self._label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         scroller = QScrollArea(self)
-        scroller.setWidget(label)
+        scroller.setWidget(self._label)
         scroller.setWidgetResizable(True)
         scroller.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroller)
+        self.resize(320, 120)
+        # Decoded on a worker: a large image must not freeze the window.
+        self._jobs = ImageJobs(self)
+        self._jobs.run(lambda: read_image(data, LONGEST), self._show)
+
+    def _show(self, image: QImage | None) -> None:
+        if image is None or image.isNull():
+            self._label.setText("This image cannot be shown.")
+            return
+        self._label.setPixmap(QPixmap.fromImage(image))
         screen = self.screen().availableGeometry()
-        width = min(image.width() + 24, int(screen.width() * 0.9)) if not image.isNull() else 320
-        height = min(image.height() + 24, int(screen.height() * 0.9)) if not image.isNull() else 120
+        width = min(image.width() + 24, int(screen.width() * 0.9))
+        height = min(image.height() + 24, int(screen.height() * 0.9))
         self.resize(max(width, 240), max(height, 120))

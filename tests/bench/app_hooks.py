@@ -53,3 +53,33 @@ def reported_times(
             if until in times:
                 return times
     raise RuntimeError(f"the app exited before reporting {until!r} (got {times})")
+
+
+class SoakHooks:
+    """What the soak benchmark reads from inside the app that no public surface
+    shows: the one place that touches the window's internals, so that a change in
+    how the window is built is mended here alone."""
+
+    def __init__(self, window: Any) -> None:
+        self._store = window._store
+
+    def _answers(self) -> list[dict[str, Any]]:
+        found = []
+        for conversation in self._store.list_conversations(limit=100_000):
+            exported = self._store.export_conversation(conversation.id)
+            found += [m for m in exported["messages"] if m["role"] == "assistant"]
+        return found
+
+    def answer_statuses(self) -> dict[str, int]:
+        """How many stored answers (every version) have each status."""
+        counts: dict[str, int] = {}
+        for message in self._answers():
+            counts[message["status"]] = counts.get(message["status"], 0) + 1
+        return counts
+
+    def answers_containing(self, text: str) -> int:
+        return sum(1 for message in self._answers() if text in message["text"])
+
+
+def soak_hooks(window: Any) -> SoakHooks:
+    return SoakHooks(window)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -119,6 +120,14 @@ def test_bundle_carries_only_what_the_app_uses(artefacts: dict[str, Path]) -> No
     assert not list(internal.rglob("*.debug"))
     assert (internal / "resources" / "page" / "conversation.html").exists()
     assert (internal / "resources" / "fonts" / "DejaVuMathTeXGyre.ttf").exists()
+
+
+def test_bundle_carries_the_python_the_set_up_chose(artefacts: dict[str, Path]) -> None:
+    # The build runs in the set-up's virtual environment (the newest CPython on the
+    # machine, as this test run is): the bundle carries that Python and no other.
+    internal = artefacts["bundle"] / "_internal"
+    carried = {p.name.split(".so")[0] for p in internal.glob("libpython3*.so*")}
+    assert carried == {f"libpython{sys.version_info.major}.{sys.version_info.minor}"}
 
 
 def test_bundle_self_test_in_bare_environment(
