@@ -23,7 +23,7 @@ ENABLED = os.environ.get(ENV_SWITCH, "1").strip() != "0"
 # pyproject.toml pins the same ranges; "python" is the interpreter (`re` internals).
 Range = tuple[tuple[int, int], tuple[int, int]]
 TESTED: dict[str, dict[str, Range]] = {
-    "lexer": {"pygments": ((2, 21), (2, 22)), "python": ((3, 11), (3, 12))},
+    "lexer": {"pygments": ((2, 21), (2, 22)), "python": ((3, 11), (3, 14))},
     "mathml": {"latex2mathml": ((3, 81), (3, 82))},
 }
 
