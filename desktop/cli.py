@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 from desktop.api import (
     ApiError,
@@ -29,7 +29,7 @@ from desktop.api import (
     build_request,
     cloudflare_base_url,
 )
-from desktop.api.request import REASONING_EFFORTS, REASONING_SUMMARIES, VERBOSITIES
+from desktop.api.params import PARAMS, Param, flag_help
 from desktop.cli_output import Printer, print_events
 from desktop.config.environment import take_environment
 
@@ -90,20 +90,16 @@ def _parser() -> argparse.ArgumentParser:
         description="Ask one question and print the answer as it streams.",
         epilog="Environment: CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN, PARLEY_BASE_URL.",
     )
-    p.add_argument("prompt", metavar="PROMPT", help="the question; '-' reads it from stdin")
-    p.add_argument("--model", default=None, help="model id (default openai/gpt-5.4-pro)")
-    p.add_argument("--instructions", metavar="TEXT", help="system-level instructions")
-    p.add_argument("--temperature", type=float, metavar="T", help="0 to 2")
-    p.add_argument("--top-p", type=float, metavar="P", help="0 to 1")
-    p.add_argument("--max-output-tokens", type=int, metavar="N")
-    p.add_argument("--reasoning-effort", metavar="E", help=", ".join(REASONING_EFFORTS))
-    p.add_argument("--reasoning-summary", metavar="S", help=", ".join(REASONING_SUMMARIES))
-    p.add_argument("--verbosity", metavar="V", help=", ".join(VERBOSITIES))
-    p.add_argument("--no-stream", action="store_true", help="wait for the whole answer")
+    p.add_argument("prompt", metavar="PROMPT", help="The question; '-' reads it from stdin")
+    # The request parameters' options come from their declarations; the others say
+    # how to run the request and what to print.
+    for param in PARAMS:
+        if param.flag is not None:
+            _add_flag(p, param, param.flag)
     p.add_argument(
         "--background",
         action="store_true",
-        help="keep the answer running on the server: its id goes to stderr at once, a "
+        help="Keep the answer running on the server: its id goes to stderr at once, a "
         "lost connection is resumed, and `parley resume ID` can fetch it later",
     )
     _output_flags(p)
@@ -112,35 +108,36 @@ def _parser() -> argparse.ArgumentParser:
 
 def _output_flags(p: argparse.ArgumentParser) -> None:
     """The options that say what to print, shared by ask and resume."""
-    p.add_argument("--show-reasoning", action="store_true", help="print reasoning to stderr")
+    p.add_argument("--show-reasoning", action="store_true", help="Print reasoning to stderr")
     p.add_argument(
-        "--no-sources", action="store_true", help="leave out the numbered sources after the answer"
+        "--no-sources", action="store_true", help="Leave out the numbered sources after the answer"
     )
     p.add_argument(
         "-v",
         "--verbose",
         action="store_true",
-        help="on failure, also print what the server said and its request id",
+        help="On failure, also print what the server said and its request id",
     )
 
 
+def _add_flag(parser: argparse.ArgumentParser, param: Param, flag: str) -> None:
+    """The option of a declared parameter; left out, the parameter keeps its default."""
+    common: dict[str, Any] = {"dest": param.key, "default": None, "help": flag_help(param)}
+    if param.type is bool:
+        # A switch turns the parameter away from its default (`--no-stream`).
+        parser.add_argument(flag, action="store_const", const=not param.default, **common)
+    elif param.choices is not None and not param.open_choices:
+        parser.add_argument(flag, choices=param.choices, metavar=param.metavar, **common)
+    else:
+        parser.add_argument(flag, type=param.type, metavar=param.metavar, **common)
+
+
 def _options(args: argparse.Namespace) -> RequestOptions:
-    extra = {"model": args.model} if args.model else {}
+    given = {p.key: getattr(args, p.key) for p in PARAMS if p.flag is not None}
     try:
-        return RequestOptions(
-            instructions=args.instructions,
-            max_output_tokens=args.max_output_tokens,
-            temperature=args.temperature,
-            top_p=args.top_p,
-            reasoning_effort=args.reasoning_effort,
-            reasoning_summary=args.reasoning_summary,
-            verbosity=args.verbosity,
-            stream=not args.no_stream,
-            **extra,
-        )
+        return RequestOptions(**{key: value for key, value in given.items() if value is not None})
     except ValueError as exc:
-        text = str(exc)
-        raise UsageError(f"{text[:1].upper()}{text[1:]}.") from exc
+        raise UsageError(str(exc)) from exc
 
 
 def _prompt(value: str, stdin: TextIO) -> str:
