@@ -15,6 +15,10 @@ def main(argv: list[str] | None = None) -> int:
         from desktop.cli import main as ask_main
 
         return ask_main(args[1:])
+    if args and args[0] == "resume":
+        from desktop.cli import resume_main
+
+        return resume_main(args[1:])
     if args and args[0] in {"--version", "-V"}:
         from desktop import __version__
 

@@ -12,39 +12,31 @@ import logging
 import os
 import sys
 import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 from desktop.api import (
     ApiError,
+    ApiTimeoutError,
     CancelToken,
-    Citation,
-    CommentaryDelta,
-    ReasoningDelta,
-    RefusalDelta,
-    Reply,
+    NetworkError,
     RequestCancelled,
     RequestOptions,
-    ResponseDone,
     ResponsesClient,
-    TextDelta,
     Turn,
     build_request,
     cloudflare_base_url,
 )
-from desktop.api.request import REASONING_EFFORTS, REASONING_SUMMARIES, VERBOSITIES
-from desktop.api.retry import describe_wait
-from desktop.api.tools import source_text
+from desktop.api.params import PARAMS, Param, flag_help
+from desktop.cli_output import Printer, print_events
 from desktop.config.environment import take_environment
 
 EXIT_OK = 0
 EXIT_API_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-NOTED_WAIT = 5.0  # seconds; shorter waits before a retry pass without a line
 
 log = logging.getLogger(__name__)
 
@@ -98,46 +90,54 @@ def _parser() -> argparse.ArgumentParser:
         description="Ask one question and print the answer as it streams.",
         epilog="Environment: CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN, PARLEY_BASE_URL.",
     )
-    p.add_argument("prompt", metavar="PROMPT", help="the question; '-' reads it from stdin")
-    p.add_argument("--model", default=None, help="model id (default openai/gpt-5.4-pro)")
-    p.add_argument("--instructions", metavar="TEXT", help="system-level instructions")
-    p.add_argument("--temperature", type=float, metavar="T", help="0 to 2")
-    p.add_argument("--top-p", type=float, metavar="P", help="0 to 1")
-    p.add_argument("--max-output-tokens", type=int, metavar="N")
-    p.add_argument("--reasoning-effort", metavar="E", help=", ".join(REASONING_EFFORTS))
-    p.add_argument("--reasoning-summary", metavar="S", help=", ".join(REASONING_SUMMARIES))
-    p.add_argument("--verbosity", metavar="V", help=", ".join(VERBOSITIES))
-    p.add_argument("--show-reasoning", action="store_true", help="print reasoning to stderr")
-    p.add_argument("--no-stream", action="store_true", help="wait for the whole answer")
+    p.add_argument("prompt", metavar="PROMPT", help="The question; '-' reads it from stdin")
+    # The request parameters' options come from their declarations; the others say
+    # how to run the request and what to print.
+    for param in PARAMS:
+        if param.flag is not None:
+            _add_flag(p, param, param.flag)
     p.add_argument(
-        "--no-sources", action="store_true", help="leave out the numbered sources after the answer"
+        "--background",
+        action="store_true",
+        help="Keep the answer running on the server: its id goes to stderr at once, a "
+        "lost connection is resumed, and `parley resume ID` can fetch it later",
+    )
+    _output_flags(p)
+    return p
+
+
+def _output_flags(p: argparse.ArgumentParser) -> None:
+    """The options that say what to print, shared by ask and resume."""
+    p.add_argument("--show-reasoning", action="store_true", help="Print reasoning to stderr")
+    p.add_argument(
+        "--no-sources", action="store_true", help="Leave out the numbered sources after the answer"
     )
     p.add_argument(
         "-v",
         "--verbose",
         action="store_true",
-        help="on failure, also print what the server said and its request id",
+        help="On failure, also print what the server said and its request id",
     )
-    return p
+
+
+def _add_flag(parser: argparse.ArgumentParser, param: Param, flag: str) -> None:
+    """The option of a declared parameter; left out, the parameter keeps its default."""
+    common: dict[str, Any] = {"dest": param.key, "default": None, "help": flag_help(param)}
+    if param.type is bool:
+        # A switch turns the parameter away from its default (`--no-stream`).
+        parser.add_argument(flag, action="store_const", const=not param.default, **common)
+    elif param.choices is not None and not param.open_choices:
+        parser.add_argument(flag, choices=param.choices, metavar=param.metavar, **common)
+    else:
+        parser.add_argument(flag, type=param.type, metavar=param.metavar, **common)
 
 
 def _options(args: argparse.Namespace) -> RequestOptions:
-    extra = {"model": args.model} if args.model else {}
+    given = {p.key: getattr(args, p.key) for p in PARAMS if p.flag is not None}
     try:
-        return RequestOptions(
-            instructions=args.instructions,
-            max_output_tokens=args.max_output_tokens,
-            temperature=args.temperature,
-            top_p=args.top_p,
-            reasoning_effort=args.reasoning_effort,
-            reasoning_summary=args.reasoning_summary,
-            verbosity=args.verbosity,
-            stream=not args.no_stream,
-            **extra,
-        )
+        return RequestOptions(**{key: value for key, value in given.items() if value is not None})
     except ValueError as exc:
-        text = str(exc)
-        raise UsageError(f"{text[:1].upper()}{text[1:]}.") from exc
+        raise UsageError(str(exc)) from exc
 
 
 def _prompt(value: str, stdin: TextIO) -> str:
@@ -147,107 +147,19 @@ def _prompt(value: str, stdin: TextIO) -> str:
     return text
 
 
-def source_lines(citations: Sequence[Citation]) -> list[str]:
-    """ "[1] Title — URL" per cited source, in number order (files by name and id)."""
-    lines = {c.index: f"[{c.index}] {source_text(c.as_dict())}" for c in reversed(citations)}
-    return [lines[i] for i in sorted(lines)]
-
-
-def usage_line(reply: Reply) -> str | None:
-    u = reply.usage
-    if u is None:
-        return None
-    return (
-        f"usage: input {u.input_tokens} (cached {u.cached_tokens}) · "
-        f"output {u.output_tokens} (reasoning {u.reasoning_tokens}) · total {u.total_tokens} tokens"
-    )
-
-
-class _Printer:
-    """Writes one answer to the two streams; remembers whether stdout needs a newline."""
-
-    def __init__(
-        self, out: TextIO, err: TextIO, show_reasoning: bool, sources: bool = True
-    ) -> None:
-        self.out, self.err, self.show_reasoning = out, err, show_reasoning
-        self.sources = sources
-        self.ends_with_newline = True
-        self.reasoning_open = False  # stderr is in the middle of a line
-        self._err_kind = ""  # what that line is: "reasoning" or "commentary"
-
-    def text(self, text: str) -> None:
-        self._close_reasoning()
-        self.out.write(text)
-        self.out.flush()
-        self.ends_with_newline = text.endswith("\n")
-
-    def reasoning(self, text: str) -> None:
-        if self.show_reasoning:
-            self._stderr(text, "reasoning")
-
-    def commentary(self, text: str) -> None:
-        """What the model says before it acts: to stderr, like other notes, so that
-        stdout holds the answer alone."""
-        self._stderr(text, "commentary")
-
-    def _stderr(self, text: str, kind: str) -> None:
-        if kind != self._err_kind:
-            self._close_reasoning()  # reasoning and commentary never share a line
-            self._err_kind = kind
-        self.err.write(text)
-        self.err.flush()
-        self.reasoning_open = not text.endswith("\n")
-
-    def _close_reasoning(self) -> None:
-        if self.reasoning_open:
-            self.err.write("\n")
-            self.reasoning_open = False
-
-    def end_answer(self) -> None:
-        self._close_reasoning()
-        if not self.ends_with_newline:
-            self.out.write("\n")
-            self.ends_with_newline = True
-        self.out.flush()
-
-    def note(self, line: str) -> None:
-        self._close_reasoning()
-        self.err.write(line + "\n")
-        self.err.flush()
-
-    def waiting(self, seconds: float) -> None:
-        """A retry the server asked to delay: say so, so the wait is not a mystery."""
-        if seconds >= NOTED_WAIT:
-            when = time.strftime("%H:%M:%S", time.localtime(time.time() + seconds))
-            self.note(
-                f"The server asked to wait {describe_wait(seconds)}; trying again at {when} "
-                "(Ctrl+C stops)."
-            )
-
-    def finish(self, reply: Reply) -> None:
-        self.end_answer()
-        lines = source_lines(reply.citations) if self.sources else []
-        if lines:
-            self.out.write("\nSources:\n" + "\n".join(lines) + "\n")
-            self.out.flush()
-        if reply.refusal:
-            self.note(f"refusal: {' '.join(reply.refusal.split())}")
-        if reply.status == "incomplete":
-            self.note(f"truncated: {reply.incomplete_reason or 'unknown reason'}")
-        line = usage_line(reply)
-        if line:
-            self.note(line)
-
-
 def _run(
     client: ResponsesClient,
     body: dict[str, object],
-    stream: bool,
-    printer: _Printer,
+    options: RequestOptions,
+    background: bool,
+    printer: Printer,
     cancel: CancelToken,
 ) -> None:
     """Send the request and print the answer (runs on a worker thread)."""
-    if not stream:
+    if background:
+        print_events(client.stream_background(body, cancel), printer, background=True)
+        return
+    if not options.stream:
         reply = client.create(body, cancel)
         if reply.reasoning:
             printer.reasoning(reply.reasoning)
@@ -257,17 +169,7 @@ def _run(
             printer.text(reply.text)
         printer.finish(reply)
         return
-    for event in client.stream(body, cancel):
-        if isinstance(event, TextDelta):
-            printer.text(event.text)
-        elif isinstance(event, ReasoningDelta):
-            printer.reasoning(event.text)
-        elif isinstance(event, CommentaryDelta):
-            printer.commentary(event.text)
-        elif isinstance(event, ResponseDone):
-            printer.finish(event.reply)
-        elif isinstance(event, RefusalDelta):
-            pass  # shown once, whole, when the reply is done (see _Printer.finish)
+    print_events(client.stream(body, cancel), printer, background=False)
 
 
 def _to_log(write: Callable[[], None]) -> Path:
@@ -291,7 +193,7 @@ def _log_bug(exc: BaseException) -> Path:
     return _to_log(lambda: log.error("parley ask failed unexpectedly", exc_info=exc))
 
 
-def _report(exc: ApiError, printer: _Printer, verbose: bool) -> None:
+def _report(exc: ApiError, printer: Printer, verbose: bool) -> None:
     """One sentence; with -v the server's own words and request id too. Both are in
     the log either way (already redacted: see desktop.api.redact)."""
     printer.note(exc.cli_message)
@@ -308,16 +210,22 @@ def _report(exc: ApiError, printer: _Printer, verbose: bool) -> None:
             printer.note(f"  (not logged: {error.strerror or error})")
 
 
-def main(argv: Sequence[str], stdin: TextIO | None = None) -> int:
-    """Run `parley ask` with the arguments after `ask`; returns the exit status."""
-    out, err = sys.stdout, sys.stderr
+def _streams(out: TextIO, err: TextIO) -> None:
     for stream in (out, err):
         # An answer full of symbols must not crash on a terminal that cannot show them.
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+
+
+def main(argv: Sequence[str], stdin: TextIO | None = None) -> int:
+    """Run `parley ask` with the arguments after `ask`; returns the exit status."""
+    out, err = sys.stdout, sys.stderr
+    _streams(out, err)
     try:
         args = _parser().parse_args(list(argv))
         options = _options(args)
+        if args.background and not options.stream:
+            raise UsageError("--background streams its answer; leave out --no-stream.")
         prompt = _prompt(args.prompt, stdin or sys.stdin)
         # `parley ask` starts no program, but keeps the token to itself all the same.
         connection = resolve_connection(take_environment())
@@ -329,7 +237,54 @@ def main(argv: Sequence[str], stdin: TextIO | None = None) -> int:
 
     # One question and no follow-up: the body stays the documented one.
     body = build_request([Turn("user", prompt)], options, continued=False)
-    printer = _Printer(out, err, args.show_reasoning, sources=not args.no_sources)
+    printer = Printer(out, err, args.show_reasoning, sources=not args.no_sources)
+
+    def job(client: ResponsesClient, cancel: CancelToken) -> None:
+        _run(client, body, options, args.background, printer, cancel)
+
+    return _execute(connection, job, printer, args.verbose)
+
+
+def resume_main(argv: Sequence[str]) -> int:
+    """Run `parley resume ID [--after N]`: stream an answer that a `--background`
+    question left running on the server, from its start or after event N."""
+    out, err = sys.stdout, sys.stderr
+    _streams(out, err)
+    parser = _Parser(
+        prog="parley resume",
+        description="Print an answer kept running on the server (parley ask --background).",
+        epilog="Environment: CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN, PARLEY_BASE_URL.",
+    )
+    parser.add_argument("response_id", metavar="ID", help="The response id ask printed")
+    parser.add_argument(
+        "--after", type=int, metavar="N", help="Only what came after event N (as printed)"
+    )
+    _output_flags(parser)
+    try:
+        args = parser.parse_args(list(argv))
+        connection = resolve_connection(take_environment())
+    except UsageError as exc:
+        err.write(f"parley resume: {exc}\n")
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    printer = Printer(out, err, args.show_reasoning, sources=not args.no_sources)
+    printer.response_id = args.response_id
+
+    def job(client: ResponsesClient, cancel: CancelToken) -> None:
+        events = client.resume(args.response_id, args.after, cancel)
+        print_events(events, printer, background=False)
+
+    return _execute(connection, job, printer, args.verbose)
+
+
+def _execute(
+    connection: Connection,
+    job: Callable[[ResponsesClient, CancelToken], None],
+    printer: Printer,
+    verbose: bool,
+) -> int:
+    """Run `job` on a worker thread and turn how it ended into an exit status."""
     cancel = CancelToken()
     failure: list[BaseException] = []
     done = threading.Event()
@@ -339,7 +294,7 @@ def main(argv: Sequence[str], stdin: TextIO | None = None) -> int:
             with ResponsesClient(
                 connection.base_url, connection.token, on_wait=printer.waiting
             ) as client:
-                _run(client, body, options.stream, printer, cancel)
+                job(client, cancel)
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread as is
             failure.append(exc)
         finally:
@@ -365,7 +320,9 @@ def main(argv: Sequence[str], stdin: TextIO | None = None) -> int:
         printer.note("Interrupted; the answer above is incomplete.")
         return EXIT_INTERRUPTED
     if isinstance(error, ApiError):
-        _report(error, printer, args.verbose)
+        _report(error, printer, verbose)
+        if isinstance(error, NetworkError | ApiTimeoutError):
+            printer.resume_hint()  # the answer may go on without this connection
         return EXIT_API_ERROR
     path = _log_bug(error)
     printer.note(f"Something went wrong; details are in {path}")

@@ -43,8 +43,8 @@ if TYPE_CHECKING:
         ToolActivity,
         Usage,
     )
+    from desktop.api.params import DEFAULT_MODEL
     from desktop.api.request import (
-        DEFAULT_MODEL,
         OPENAI_BASE_URL,
         RequestOptions,
         Turn,
@@ -85,7 +85,7 @@ _HOMES = {
     "TextDelta": "desktop.api.events",
     "ToolActivity": "desktop.api.events",
     "Usage": "desktop.api.events",
-    "DEFAULT_MODEL": "desktop.api.request",
+    "DEFAULT_MODEL": "desktop.api.params",
     "OPENAI_BASE_URL": "desktop.api.request",
     "RequestOptions": "desktop.api.request",
     "Turn": "desktop.api.request",

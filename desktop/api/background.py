@@ -23,7 +23,7 @@ from urllib.parse import quote
 import httpx
 
 from desktop.api.cancel import CancelToken
-from desktop.api.errors import ApiError, NetworkError, RequestCancelled
+from desktop.api.errors import ApiError, NetworkError, NotFoundError, RequestCancelled
 from desktop.api.events import (
     BackgroundUnsupported,
     Checkpoint,
@@ -124,8 +124,17 @@ class Follower:
             acc.last_sequence = after
         url = stream_url(self.client.base_url, response_id, after)
 
-        def first(http: httpx.AsyncClient) -> Coroutine[Any, Any, httpx.Response]:
-            return self.client._send(http, None, streaming=True, url=url)
+        async def first(http: httpx.AsyncClient) -> httpx.Response:
+            try:
+                return await self.client._send(http, None, streaming=True, url=url)
+            except NotFoundError as exc:
+                raise NotFoundError(
+                    f"The server has no answer {response_id} (404): it may have expired, "
+                    "or it was never kept there.",
+                    status=exc.status,
+                    detail=exc.detail,
+                    request_id=exc.request_id,
+                ) from exc
 
         return self._follow(acc, first, fallback=None)
 
@@ -169,7 +178,7 @@ class Follower:
                         if attempts > self.max_attempts:
                             raise NetworkError(
                                 "The connection to the server was lost and could not be "
-                                "restored; the answer may still finish on the server.",
+                                "restored; the answer may still be finishing on the server.",
                                 partial=acc.snapshot(),
                             )
                         delay = reconnect_delay(attempts)

@@ -5,21 +5,18 @@ Only what the person set is sent, so each provider's own defaults apply otherwis
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from desktop.api.attachments import Attachment, user_content
+from desktop.api.params import BY_KEY, PARAMS, Param, validate
 
-DEFAULT_MODEL = "openai/gpt-5.4-pro"
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 CLOUDFLARE_BASE_URL = "https://api.cloudflare.com/client/v4/accounts/{account_id}/ai/v1"
 
 ROLES = ("user", "assistant", "developer", "system")
-REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
-REASONING_SUMMARIES = ("auto", "concise", "detailed")
-VERBOSITIES = ("low", "medium", "high")
-TOOL_CHOICES = ("auto", "none", "required")
 # Asked for whenever Parley sends the whole conversation itself: the reasoning items come
 # back encrypted, and are sent back with the next question, so the model keeps its train
 # of thought between turns although the server stores nothing (`store: false`).
@@ -68,52 +65,43 @@ class Turn:
         return [{"role": self.role, "content": user_content(self.content, self.attachments)}]
 
 
-def _check_choice(name: str, value: str | None, allowed: tuple[str, ...]) -> None:
-    if value is not None and value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
-
-
-def _check_range(name: str, value: float | None, low: float, high: float) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise ValueError(f"{name} must be a number from {low:g} to {high:g}, not {value!r}")
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class RequestOptions:
-    """The settings of one request; `None` means "not set, use the server's default"."""
+    """The settings of one request: a checked value for every declared parameter
+    (`desktop.api.params.PARAMS`, read as attributes: `options.model`), and tool
+    definitions sent besides those the parameters switch on."""
 
-    model: str = DEFAULT_MODEL
-    instructions: str | None = None
-    max_output_tokens: int | None = None
-    temperature: float | None = None
-    top_p: float | None = None
-    reasoning_effort: str | None = None
-    reasoning_summary: str | None = None
-    verbosity: str | None = None
-    tools: tuple[dict[str, Any], ...] = ()
-    tool_choice: str | None = None
-    max_tool_calls: int | None = None
-    stream: bool = True
-    store: bool | None = None
-    use_previous_response_id: bool = False
+    values: Mapping[str, Any]
+    tools: tuple[dict[str, Any], ...] = field(default=())
 
-    def __post_init__(self) -> None:
-        if not self.model.strip():
-            raise ValueError("model must not be empty")
-        _check_range("temperature", self.temperature, 0, 2)
-        _check_range("top_p", self.top_p, 0, 1)
-        for name in ("max_output_tokens", "max_tool_calls"):
-            value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                raise ValueError(f"{name} must be a whole number, not {value!r}")
-            if value is not None and value < 1:
-                raise ValueError(f"{name} must be at least 1, not {value!r}")
-        _check_choice("reasoning effort", self.reasoning_effort, REASONING_EFFORTS)
-        _check_choice("reasoning summary", self.reasoning_summary, REASONING_SUMMARIES)
-        _check_choice("verbosity", self.verbosity, VERBOSITIES)
-        _check_choice("tool_choice", self.tool_choice, TOOL_CHOICES)
+    def __init__(self, tools: Iterable[Mapping[str, Any]] = (), **values: Any) -> None:
+        unknown = sorted(set(values) - BY_KEY.keys())
+        if unknown:
+            raise TypeError(f"{unknown[0]!r} is not a request parameter")
+        checked = {p.key: validate(p, values.get(p.key, p.default)) for p in PARAMS}
+        object.__setattr__(self, "values", MappingProxyType(checked))
+        object.__setattr__(self, "tools", tuple(dict(tool) for tool in tools))
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for names that are not fields: the declared parameters.
+        values = self.__dict__.get("values")
+        if values is None or name not in values:
+            raise AttributeError(name)
+        return values[name]
+
+
+def _sent(p: Param, value: Any) -> bool:
+    """Whether a parameter's value goes into the body: only what the person set."""
+    if value is None or (value is False and not p.send_false):
+        return False
+    return not (p.type is str and value == "")
+
+
+def _put(body: dict[str, Any], path: str, value: Any) -> None:
+    *parents, name = path.split(".")
+    for parent in parents:
+        body = body.setdefault(parent, {})
+    body[name] = value
 
 
 def _input(turns: Sequence[Turn]) -> str | list[Mapping[str, Any]]:
@@ -150,36 +138,16 @@ def build_request(
     body["input"] = _input(sent)
     if options.use_previous_response_id and previous_response_id:
         body["previous_response_id"] = previous_response_id
-    if options.instructions:
-        body["instructions"] = options.instructions
-    if options.max_output_tokens is not None:
-        body["max_output_tokens"] = options.max_output_tokens
-    if options.temperature is not None:
-        body["temperature"] = options.temperature
-    if options.top_p is not None:
-        body["top_p"] = options.top_p
-    reasoning = {
-        key: value
-        for key, value in (
-            ("effort", options.reasoning_effort),
-            ("summary", options.reasoning_summary),
-        )
-        if value is not None
-    }
-    if reasoning:
-        body["reasoning"] = reasoning
-    if options.verbosity is not None:
-        body["text"] = {"verbosity": options.verbosity}
-    if options.tools:
-        body["tools"] = [dict(tool) for tool in options.tools]
-    if options.tool_choice is not None:
-        body["tool_choice"] = options.tool_choice
-    if options.max_tool_calls is not None:
-        body["max_tool_calls"] = options.max_tool_calls
-    if options.stream:
-        body["stream"] = True
-    if options.store is not None:
-        body["store"] = options.store
+    tools = [dict(tool) for tool in options.tools]
+    for p in PARAMS:
+        value = options.values[p.key]
+        if p.tool is not None:
+            if value:
+                tools.append({"type": p.tool})
+        elif p.field is not None and _sent(p, value):
+            _put(body, p.field, value)
+    if tools:
+        body["tools"] = tools
     if continued and "previous_response_id" not in body:
         body["include"] = [ENCRYPTED_REASONING]
     return body

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from desktop.api.params import PARAMS
 from desktop.config.environment import ENV_API_TOKEN
 from desktop.config.profiles import Profiles, cloudflare_base_url
 from desktop.config.schema import setting, validate
@@ -101,24 +102,6 @@ def resolve_connection(
     )
 
 
-# RequestOptions field -> schema key.
-_OPTION_KEYS: dict[str, str] = {
-    "model": "model",
-    "instructions": "instructions",
-    "max_output_tokens": "max_output_tokens",
-    "temperature": "temperature",
-    "top_p": "top_p",
-    "reasoning_effort": "reasoning_effort",
-    "reasoning_summary": "reasoning_summary",
-    "verbosity": "text_verbosity",
-    "tool_choice": "tool_choice",
-    "max_tool_calls": "max_tool_calls",
-    "stream": "stream",
-    "store": "store",
-    "use_previous_response_id": "use_previous_response_id",
-}
-
-
 def effective_values(
     settings: Settings, conversation_overrides: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -148,7 +131,4 @@ def request_options(
     """Keyword arguments for `desktop.api.request.RequestOptions`: the effective
     value of every request parameter (per-conversation overrides win)."""
     values = effective_values(settings, conversation_overrides)
-    options = {option: values[key] for option, key in _OPTION_KEYS.items()}
-    options["instructions"] = options["instructions"] or None
-    options["tools"] = ({"type": "web_search"},) if values["web_search"] else ()
-    return options
+    return {p.key: values[p.key] for p in PARAMS}

@@ -10,6 +10,9 @@ from dataclasses import dataclass, replace
 from typing import Literal
 from urllib.parse import urlsplit
 
+# Re-exported: the settings ask profiles for base URLs; the api layer owns them.
+from desktop.api.request import OPENAI_BASE_URL as OPENAI_BASE_URL
+from desktop.api.request import cloudflare_base_url as cloudflare_base_url
 from desktop.config.schema import setting
 from desktop.config.settings import Settings
 
@@ -21,13 +24,7 @@ KIND_LABELS: dict[str, str] = {
     "custom": "Custom server",
 }
 
-CLOUDFLARE_BASE_URL = "https://api.cloudflare.com/client/v4/accounts/{account_id}/ai/v1"
-OPENAI_BASE_URL = "https://api.openai.com/v1"
 _ACCOUNT_ID = re.compile(r"^[0-9a-fA-F]{32}$")
-
-
-def cloudflare_base_url(account_id: str) -> str:
-    return CLOUDFLARE_BASE_URL.format(account_id=account_id.strip())
 
 
 @dataclass(frozen=True)

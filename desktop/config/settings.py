@@ -1,5 +1,6 @@
 """The settings store: declared values kept in `settings.toml` in the user config
-dir, validated against the schema, written atomically and never holding a secret."""
+dir, validated against the schema, written atomically and never holding a secret.
+Saving edits the file as read (tomlkit), so a person's comments and key order stay."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ import tomllib
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop.config import toml_writer
 from desktop.config.schema import SETTINGS, Setting, defaults, setting, validate
 from desktop.dirs import user_dir
+
+if TYPE_CHECKING:
+    from tomlkit.container import Container
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +58,8 @@ class Settings:
     def __init__(self, path: Path | None = None) -> None:
         self._path = path if path is not None else default_path()
         self._values: dict[str, Any] = defaults()
-        self._extra: dict[str, Any] = {}
+        # The file's text as read, when it parsed: saving edits it in place.
+        self._text: str | None = None
         self.warning: str | None = None
         self.reload()
 
@@ -101,7 +105,7 @@ class Settings:
     def reload(self) -> None:
         """Read the file again; defaults for anything missing or unusable."""
         self._values = defaults()
-        self._extra = {}
+        self._text = None
         self.warning = None
         try:
             raw = self._path.read_bytes()
@@ -117,6 +121,7 @@ class Settings:
             )
             log.warning("%s", self.warning)
             return
+        self._text = raw.decode("utf-8")
         self._load(data)
 
     def _load(self, data: dict[str, Any]) -> None:
@@ -128,8 +133,6 @@ class Settings:
             if declared is None:
                 if _looks_secret(key):
                     problems.append(f"ignored {key!r}, which looks like a secret")
-                else:
-                    self._extra[key] = value
                 continue
             if declared.secret:
                 problems.append(f"ignored {key!r}: secrets belong in the keyring")
@@ -162,22 +165,33 @@ class Settings:
         return target
 
     def to_toml(self) -> str:
-        """The file's text: declared values in schema order (optional ones only
-        when set), then the unknown keys that were read."""
-        data: dict[str, Any] = {"version": FORMAT_VERSION}
+        """The file's text: the file as read with changed values replaced, unset
+        optional ones removed and new ones added in schema order, so comments, key
+        order and unknown keys survive; a new file starts with a short header."""
+        # tomlkit is needed only to save (start-up reads with tomllib: it is a budget).
+        import tomlkit
+
+        if self._text is None:
+            document = tomlkit.document()
+            for line in _HEADER.splitlines():
+                document.add(tomlkit.comment(line))
+            document.add(tomlkit.nl())
+        else:
+            document = tomlkit.parse(self._text)
+        if document.get("version") != FORMAT_VERSION:
+            document["version"] = FORMAT_VERSION
         for s in SETTINGS:
-            if s.secret:
-                continue
-            value = self._values[s.key]
+            value = None if s.secret else self._values[s.key]
             if value is None:
+                document.pop(s.key, None)
                 continue
             if s.type is list:
                 value = [_strip_secrets(dict(item)) for item in value]
-            data[s.key] = value
-        for key, value in self._extra.items():
-            if key not in data and not _looks_secret(key):
-                data[key] = value
-        return toml_writer.dumps(data, header=_HEADER)
+            current = document.get(s.key)
+            if current is None or _plain(current) != value:
+                document[s.key] = value
+        _drop_secrets(document)
+        return tomlkit.dumps(document)
 
     def save(self) -> None:
         """Write the file atomically (temp file + rename), readable only by the user."""
@@ -199,8 +213,31 @@ class Settings:
             # Remove the half-written temp file, then let the error travel on.
             tmp.unlink(missing_ok=True)
             raise
+        self._text = text
         self.warning = None
 
 
 def _strip_secrets(table: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in table.items() if not _looks_secret(k)}
+
+
+def _plain(value: Any) -> Any:
+    """A tomlkit item as plain Python values, for comparing with ours."""
+    unwrap = getattr(value, "unwrap", None)
+    return unwrap() if unwrap is not None else value
+
+
+def _drop_secrets(table: Container | dict[str, Any]) -> None:
+    """Remove keys that look like credentials from a TOML document, in tables and
+    arrays of tables at any depth (a hand-edited file must not keep one through a save)."""
+    for key in list(table.keys()):
+        if _looks_secret(key):
+            del table[key]
+            continue
+        value = table[key]
+        if isinstance(value, dict):
+            _drop_secrets(value)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    _drop_secrets(item)

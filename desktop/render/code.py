@@ -13,7 +13,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES, Token, _TokenType
 from pygments.util import ClassNotFound
 
-from desktop.render.fastlex import accelerate
+from desktop.render import fast
 
 # Languages whose "highlighting" would be plain text anyway: skip the lexer.
 _PLAIN = frozenset({"", "text", "plain", "plaintext", "txt", "none", "output", "console-output"})
@@ -30,10 +30,15 @@ def _lexer(language: str) -> Lexer | None:
         return None
     try:
         # stripnl/ensurenl off: the <code> text must equal the fence's source exactly.
-        return accelerate(get_lexer_by_name(language, stripnl=False, ensurenl=False))
+        lexer = get_lexer_by_name(language, stripnl=False, ensurenl=False)
     except ClassNotFound:
         # An unknown or made-up language name is ordinary model output: plain text.
         return None
+    if fast.enabled("lexer"):
+        from desktop.render.fast.lexer import accelerate
+
+        return accelerate(lexer)
+    return lexer
 
 
 def _css_class(ttype: _TokenType) -> str:
@@ -57,12 +62,13 @@ def _escape(text: str) -> str:
 
 def highlight(source: str, lexer: Lexer) -> str:
     """Escaped `source` with `<span class=…>` around each styled run."""
-    if lexer.filters:
+    if lexer.filters or not fast.enabled("lexer"):
         stream: Iterable[tuple[int, _TokenType, str]] = (
             (0, ttype, value) for ttype, value in lexer.get_tokens(source)
         )
     else:
-        # What `get_tokens` does, less a generator layer per token.
+        # What `get_tokens` does, less a generator layer per token (a Pygments
+        # internal, so it is fenced with the other accelerators).
         stream = lexer.get_tokens_unprocessed(lexer._preprocess_lexer_input(source))
     out: list[str] = []
     run_class = ""

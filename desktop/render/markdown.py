@@ -8,17 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML, RendererProtocol
+from markdown_it.renderer import RendererProtocol
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from desktop.process import collector_paused
-from desktop.render.blockparse import DispatchingBlockParser
 from desktop.render.code import code_block_html, language_of
-from desktop.render.htmlrender import FastRenderer
-from desktop.render.inlineparse import DispatchingInlineParser
 from desktop.render.links import links_plugin
 from desktop.render.mathsyntax import OPEN_TAIL, math_plugin
 
@@ -62,14 +59,8 @@ def _only_with_task_marks(md: MarkdownIt) -> None:
     ruler.at("github-tasklists", tasklists)
 
 
-def _make_parser(dispatch: bool = True) -> MarkdownIt:
-    """The parser; `dispatch=False` keeps markdown-it's own block and inline tokenizers
-    and HTML renderer (tests compare the two)."""
-    md = MarkdownIt(
-        "commonmark",
-        {"html": False, "linkify": False, "typographer": False},
-        renderer_cls=FastRenderer if dispatch else RendererHTML,
-    )
+def _make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     # Set, so that the strikethrough rule's look-up of it does not raise and catch a
     # KeyError in every paragraph with emphasis.
     md.options["strikethrough_single_tilde"] = False
@@ -83,9 +74,6 @@ def _make_parser(dispatch: bool = True) -> MarkdownIt:
     _only_with_task_marks(md)
     md.add_render_rule("fence", _fence)
     md.add_render_rule("code_block", _code_block)
-    if dispatch:
-        md.block = DispatchingBlockParser(md.block.ruler)
-        md.inline = DispatchingInlineParser(md.inline)
     return md
 
 

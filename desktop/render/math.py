@@ -10,7 +10,7 @@ from xml.etree.ElementTree import Element
 from latex2mathml import exceptions as l2m_errors
 from latex2mathml.converter import convert_to_element
 
-from desktop.render.fastmath import simple_mathml
+from desktop.render import fast
 
 # Every exception type latex2mathml raises for LaTeX it cannot parse. Its walker also
 # trips over some malformed input with IndexError/ValueError/StopIteration (found by
@@ -164,11 +164,17 @@ def full_mathml(latex: str, display: bool) -> str | None:
     return "".join(out)
 
 
+def _simple_mathml(latex: str, display: bool) -> str | None:
+    from desktop.render.fast.mathml import simple_mathml
+
+    return simple_mathml(latex, display)
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def latex_to_mathml(latex: str, display: bool) -> str | None:
     """MathML `<math>` for `latex` with its source kept in an annotation, or None
     when latex2mathml cannot convert it."""
-    simple = simple_mathml(latex, display)
+    simple = _simple_mathml(latex, display) if fast.enabled("mathml") else None
     body = f"<mrow>{simple}</mrow>" if simple is not None else full_mathml(latex, display)
     if body is None:
         return None

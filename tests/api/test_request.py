@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from desktop.api.params import DEFAULT_MODEL
 from desktop.api.request import (
-    DEFAULT_MODEL,
     ENCRYPTED_REASONING,
     OPENAI_BASE_URL,
     RequestOptions,
@@ -66,7 +66,7 @@ def test_every_option_when_set() -> None:
         top_p=0.5,
         reasoning_effort="high",
         reasoning_summary="auto",
-        verbosity="low",
+        text_verbosity="low",
         tools=(tool,),
         tool_choice="auto",
         max_tool_calls=3,
@@ -113,16 +113,16 @@ def test_previous_response_id_ignored_unless_enabled_or_missing() -> None:
 @pytest.mark.parametrize(
     ("changes", "words"),
     [
-        ({"temperature": 5}, "temperature"),
-        ({"temperature": -0.1}, "temperature"),
-        ({"top_p": 1.5}, "top_p"),
-        ({"max_output_tokens": 0}, "max_output_tokens"),
+        ({"temperature": 5}, "Temperature must be between 0 and 2"),
+        ({"temperature": -0.1}, "Temperature"),
+        ({"top_p": 1.5}, "Top P"),
+        ({"max_output_tokens": 0}, "Maximum output tokens"),
         ({"max_output_tokens": 2.5}, "whole number"),
-        ({"reasoning_effort": "extreme"}, "reasoning effort"),
-        ({"reasoning_summary": "long"}, "reasoning summary"),
-        ({"verbosity": "chatty"}, "verbosity"),
-        ({"tool_choice": "always"}, "tool_choice"),
-        ({"model": " "}, "model"),
+        ({"reasoning_effort": "extreme"}, "Reasoning effort"),
+        ({"reasoning_summary": "long"}, "Reasoning summary"),
+        ({"text_verbosity": "chatty"}, "Verbosity"),
+        ({"tool_choice": "always"}, "Tool choice"),
+        ({"model": " "}, "Model"),
     ],
 )
 def test_invalid_options_are_rejected_clearly(changes: dict[str, object], words: str) -> None:
@@ -135,3 +135,8 @@ def test_bad_turns() -> None:
         Turn("robot", "hi")
     with pytest.raises(ValueError, match="at least one"):
         build_request([], RequestOptions())
+
+
+def test_undeclared_parameter_is_refused() -> None:
+    with pytest.raises(TypeError, match="'verbosity' is not a request parameter"):
+        RequestOptions(verbosity="low")

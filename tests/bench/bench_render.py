@@ -1,7 +1,9 @@
 """Rendering benchmark: a ~200 KB answer with headings, nested lists, tables, 900 code
 blocks and 1,800 formulas, rendered one-shot (cold and warm) and streamed in 40-char
 deltas, and the cost of `finish()` at the end of a stream.
-Run: .venv/bin/python tests/bench/bench_render.py
+Run: .venv/bin/python tests/bench/bench_render.py [--stock] [--accelerators]
+(`--stock` measures with every accelerator off; `--accelerators` prints what each
+accelerator saves on the cold one-shot render, each measured in a fresh process.)
 
 "Cold" means the formula cache and the highlighted-code cache are cleared before each
 run; Pygments lexer instances and their joined regex tables (built once per process and
@@ -12,6 +14,7 @@ benchmark machine is often shared."""
 from __future__ import annotations
 
 import cProfile
+import math
 import os
 import pstats
 import statistics
@@ -20,7 +23,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from desktop.render import StreamingRenderer, render_markdown
+from desktop.render import StreamingRenderer, fast, render_markdown
 from desktop.render import code as code_module
 from desktop.render.math import clear_cache
 
@@ -110,6 +113,56 @@ def finish_ms(text: str) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+ACCELERATORS = tuple(fast.TESTED)
+
+
+def cold_cpu_ms(runs: int = 7) -> float:
+    """Least CPU milliseconds of `runs` cold one-shot renders, after a first render that
+    takes imports and lexer look-ups out of the way (the least, because on a shared
+    machine other work only ever adds time)."""
+    text = answer()
+    render_markdown(text)
+    times: list[float] = []
+    for _ in range(runs):
+        reset_caches()
+        start = time.process_time()
+        render_markdown(text)
+        times.append((time.process_time() - start) * 1000)
+    return min(times)
+
+
+def without_ms(off: str) -> float:
+    """`cold_cpu_ms` in a fresh process with accelerator `off` turned off ("all": the
+    stock path; "": none)."""
+    code = (
+        "import desktop.render.fast as fast\n"
+        "on = fast.enabled\n"
+        f"fast.enabled = lambda name: {off!r} != 'all' and name != {off!r} and on(name)\n"
+        "from tests.bench.bench_render import cold_cpu_ms\n"
+        "print(cold_cpu_ms())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=os.getcwd()
+    )
+    return float(out.stdout.strip())
+
+
+def accelerator_savings(rounds: int = 6) -> None:
+    """What each accelerator saves: the cold one-shot render without it, against the
+    render with all of them (CPU time; the variants take turns, `rounds` times, and
+    each keeps its least time, so load from elsewhere counts as little as it can)."""
+    variants = ("", "all", *ACCELERATORS)
+    best = {variant: math.inf for variant in variants}
+    for _ in range(rounds):
+        for variant in variants:
+            best[variant] = min(best[variant], without_ms(variant))
+    base = best[""]
+    print(f"cold one-shot CPU: all accelerators {base:.0f} ms, stock path {best['all']:.0f} ms")
+    for name in ACCELERATORS:
+        saved = best[name] - base
+        print(f"  {name:<7} saves {saved:5.0f} ms ({saved / base:4.0%} of the one-shot render)")
+
+
 def breakdown(text: str) -> None:
     reset_caches()
     profile = cProfile.Profile()
@@ -139,7 +192,15 @@ def breakdown(text: str) -> None:
     print(f"  other      {(total - parse - highlight - math) * 1000:7.1f} ms (render, grouping)")
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    if "--stock" in argv and os.environ.get(fast.ENV_SWITCH) != "0":
+        # The switch is read when rendering is first imported: measure in a new process.
+        env = {**os.environ, fast.ENV_SWITCH: "0"}
+        return subprocess.call([sys.executable, "-m", "tests.bench.bench_render", *argv], env=env)
+    if "--accelerators" in argv:
+        accelerator_savings()
+        return 0
+    print("accelerators: " + ("on" if fast.ENABLED else "off (stock path)"))
     text = answer()
     print(f"answer: {len(text) / 1024:.0f} KB, {text.count('```') // 2} code blocks")
     formulas = text.count("\\(") + text.count("\\[") + text.count("$$") // 2
@@ -189,4 +250,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tomllib
 
+from desktop.api.params import PARAMS
 from desktop.config.connection import request_options, resolve_connection
 from desktop.config.profiles import Profiles
 from desktop.config.secrets import SessionSecrets
@@ -12,23 +13,6 @@ from desktop.config.settings import Settings
 
 ACCOUNT = "0123456789abcdef0123456789abcdef"
 ENV_ACCOUNT = "fedcba9876543210fedcba9876543210"
-
-REQUEST_OPTION_FIELDS = {
-    "model",
-    "instructions",
-    "max_output_tokens",
-    "temperature",
-    "top_p",
-    "reasoning_effort",
-    "reasoning_summary",
-    "verbosity",
-    "tools",
-    "tool_choice",
-    "max_tool_calls",
-    "stream",
-    "store",
-    "use_previous_response_id",
-}
 
 
 def _configured(settings: Settings) -> SessionSecrets:
@@ -109,12 +93,12 @@ def test_repr_hides_the_token(settings: Settings) -> None:
     assert "saved-token" not in repr(conn) and "saved-token" not in str(conn)
 
 
-def test_request_options_keys_match_request_options_dataclass(settings: Settings) -> None:
+def test_request_options_are_the_declared_parameters(settings: Settings) -> None:
     options = request_options(settings, {})
-    assert set(options) == REQUEST_OPTION_FIELDS
+    assert set(options) == {p.key for p in PARAMS}
     assert options["model"] == "openai/gpt-5.4-pro"
-    assert options["instructions"] is None
-    assert options["tools"] == ()
+    assert options["instructions"] == ""
+    assert options["web_search"] is False
     assert options["stream"] is True
     assert options["temperature"] is None
 
@@ -137,8 +121,8 @@ def test_conversation_overrides_win(settings: Settings) -> None:
     assert options["model"] == "gpt-4.1"
     assert options["temperature"] == 1.4
     assert options["instructions"] == "Per conversation."
-    assert options["tools"] == ({"type": "web_search"},)
-    assert options["verbosity"] == "high"
+    assert options["web_search"] is True
+    assert options["text_verbosity"] == "high"
 
 
 def test_bad_conversation_overrides_are_ignored(settings: Settings) -> None:

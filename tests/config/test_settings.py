@@ -211,3 +211,67 @@ def test_reload_reads_external_changes(settings: Settings) -> None:
     other.save()
     settings.reload()
     assert settings.get("theme") == "light"
+
+
+HAND_WRITTEN = """\
+# My Parley settings: keep the theme dark at night.
+theme = "dark"   # changed by hand
+
+# The model I use most.
+model = "gpt-4.1"
+future_option = "keep me"
+font_size = 16
+
+[[profiles]]
+# Work account.
+id = "cloudflare"
+name = "CF"
+kind = "cloudflare"
+account_id = ""
+base_url = ""
+"""
+
+
+def test_saving_keeps_a_persons_comments_and_order(settings: Settings) -> None:
+    settings.path.parent.mkdir(parents=True)
+    settings.path.write_text(HAND_WRITTEN)
+    loaded = Settings(settings.path)
+    loaded.set("font_size", 18)
+    loaded.set("temperature", 0.5)
+    loaded.save()
+    text = settings.path.read_text()
+    for comment in (
+        "# My Parley settings: keep the theme dark at night.",
+        'theme = "dark"   # changed by hand',
+        "# The model I use most.",
+        "# Work account.",
+    ):
+        assert comment in text, comment
+    keys = [line.split(" =")[0] for line in text.splitlines() if " = " in line]
+    assert keys[:4] == ["theme", "model", "future_option", "font_size"]
+    data = tomllib.loads(text)
+    assert data["font_size"] == 18 and data["temperature"] == 0.5
+    assert data["future_option"] == "keep me"
+    assert Settings(settings.path).get("model") == "gpt-4.1"
+
+
+def test_a_new_file_starts_with_a_header(settings: Settings) -> None:
+    settings.save()
+    assert settings.path.read_text().startswith("# Parley settings.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'quote " and backslash \\',
+        "new\nline\ttab\rreturn\bback\fform",
+        "control \x00 \x01 \x1f \x7f",
+        "unicode: √∂ — 日本語 😀",
+        "'''triple''' and \"\"\"triple\"\"\"",
+        "# not a comment\nkey = value",
+    ],
+)
+def test_any_text_round_trips(settings: Settings, text: str) -> None:
+    settings.set("instructions", text)
+    settings.save()
+    assert Settings(settings.path).get("instructions") == text

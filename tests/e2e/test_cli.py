@@ -264,10 +264,16 @@ def test_ctrl_c_before_the_first_byte(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--temperature", "5", "hi"], "Temperature must be a number from 0 to 2, not 5.0."),
+        (["--temperature", "5", "hi"], "Temperature must be between 0 and 2."),
         (["--top-p", "x", "hi"], "Argument --top-p: invalid float value: 'x'."),
-        (["--reasoning-effort", "maximum", "hi"], "Reasoning effort must be one of none, minimal"),
-        (["--max-output-tokens", "0", "hi"], "Max_output_tokens must be at least 1"),
+        (
+            ["--reasoning-effort", "maximum", "hi"],
+            "Argument --reasoning-effort: invalid choice: 'maximum' (choose from 'none',",
+        ),
+        (
+            ["--max-output-tokens", "0", "hi"],
+            "Maximum output tokens must be between 1 and 1,000,000.",
+        ),
         ([], "The following arguments are required: PROMPT."),
         (["  "], "The prompt is empty."),
     ],

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pygments.lexers import get_lexer_by_name
 
-from desktop.render.regexstart import NON_ASCII, start_characters
-from tests.render.test_fastlex import JUNK, LANGUAGES
+from desktop.render.fast.regexstart import NON_ASCII, start_characters
+from tests.render.fast.test_lexer import JUNK, LANGUAGES
 
 CASES = [
     (r"\b(def|class)\b", {"d", "c"}),

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop.render.fastmath import CHARS, COMMANDS, simple_mathml
+from desktop.render.fast.mathml import CHARS, COMMANDS, simple_mathml
 from desktop.render.math import full_mathml
 
 SYMBOLS = sorted(CHARS) + sorted(COMMANDS)

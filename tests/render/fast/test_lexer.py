@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from pygments.lexer import Lexer, RegexLexer
 from pygments.lexers import get_lexer_by_name
 
-from desktop.render.fastlex import accelerate
+from desktop.render.fast.lexer import accelerate
 
 LANGUAGES = [
     "python",

@@ -19,7 +19,7 @@ from typing import Any
 from pygments.lexer import Lexer, RegexLexer
 from pygments.token import Error, Whitespace, _TokenType
 
-from desktop.render.regexstart import NON_ASCII, start_characters
+from desktop.render.fast.regexstart import NON_ASCII, start_characters
 
 # A rule as Pygments keeps it: (pattern.match, action, new state).
 Rule = tuple[Callable[..., Any], Any, Any]
