@@ -16,9 +16,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 
 log "ruff check"
-"$VENV/bin/ruff" check desktop tests packaging
+"$VENV/bin/ruff" check desktop tests packaging scripts
 log "ruff format --check"
-"$VENV/bin/ruff" format --check desktop tests packaging
+"$VENV/bin/ruff" format --check desktop tests packaging scripts
 log "mypy (desktop)"
 "$VENV/bin/mypy"
 

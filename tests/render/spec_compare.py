@@ -5,35 +5,13 @@ and images, its code-block wrapper) are written the same way on both sides."""
 from __future__ import annotations
 
 import html
-import json
 import re
 from functools import cache
-from pathlib import Path
-from typing import Any
 
-import pytest
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
 from desktop.render.links import REL, is_safe_url
-from tests.conftest import IN_CI
-
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "corpora"
-
-
-def load_corpus(name: str) -> Any:
-    """The parsed corpus file, or None when it is missing (see `require_corpus`)."""
-    path = CORPORA / name
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
-
-
-def require_corpus(name: str) -> None:
-    """Skip without the corpus, except in CI, where its absence is a failure."""
-    if not (CORPORA / name).is_file():
-        message = f"corpus {name} not found in {CORPORA.resolve()}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 @cache

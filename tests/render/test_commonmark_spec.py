@@ -10,13 +10,12 @@ from typing import Any
 import pytest
 
 from desktop.render import render_markdown
-from tests.render import spec_compare
+from tests import corpora
+from tests.corpora import load_corpus, require_corpus
 from tests.render.spec_compare import (
     commonmark_reference,
-    load_corpus,
     normalise_expected,
     normalise_parley,
-    require_corpus,
 )
 
 CORPUS = "commonmark-0.31.2.json"
@@ -61,6 +60,6 @@ def test_example(example: dict[str, Any]) -> None:
 
 
 def test_a_missing_corpus_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(spec_compare, "IN_CI", True)
+    monkeypatch.setattr(corpora, "IN_CI", True)
     with pytest.raises(pytest.fail.Exception):
-        spec_compare.require_corpus("no-such-corpus.json")
+        require_corpus("no-such-corpus.json")

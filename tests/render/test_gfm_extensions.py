@@ -11,11 +11,10 @@ from typing import Any
 import pytest
 
 from desktop.render import render_markdown
+from tests.corpora import load_corpus, require_corpus
 from tests.render.spec_compare import (
-    load_corpus,
     normalise_expected,
     normalise_parley,
-    require_corpus,
 )
 
 CORPUS = "gfm-extensions.json"

@@ -4,30 +4,22 @@ a missing corpus fails the test instead of skipping it."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 
-import pytest
+from tests.corpora import load_corpus, require_corpus
 
-from tests.conftest import IN_CI
-
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "corpora"
-XSS_FILE = CORPUS / "xss-payloads.json"
+XSS_FILE = "xss-payloads.json"
 
 
 @cache
 def _load() -> tuple[str, ...]:
-    return tuple(item["payload"] for item in json.loads(XSS_FILE.read_text())["payloads"])
+    return tuple(item["payload"] for item in load_corpus(XSS_FILE)["payloads"])
 
 
 def xss_payloads() -> tuple[str, ...]:
     """Every payload of the corpus (a failure in CI when the corpus is missing)."""
-    if not XSS_FILE.is_file():
-        if IN_CI:
-            pytest.fail(f"the XSS corpus is missing: {XSS_FILE}")
-        pytest.skip(f"the XSS corpus is not beside the repository: {XSS_FILE}")
+    require_corpus(XSS_FILE)
     return _load()
 
 
