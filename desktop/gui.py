@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from desktop import APP_ID, APP_NAME, __version__
+from desktop import APP_ID, APP_NAME, __version__, process
 
 if TYPE_CHECKING:
     from desktop.config.lazy_secrets import LazyKeyringSecrets
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from desktop.config.settings import Settings
     from desktop.store import Store
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.widgets.settings.conversation_panel import ConversationSettingsPanel
 
 log = logging.getLogger(__name__)
 # The open window, so that the exception hook can tell the person something failed.
@@ -172,45 +173,28 @@ def create_main_window(
     `notice` is shown in the banner once the first conversation is on screen."""
     from PySide6.QtCore import QSettings, Qt, QTimer
 
-    from desktop.config.connection import effective_values, request_options, resolve_connection
     from desktop.config.settings import config_dir
+    from desktop.config.window_config import SecretsHolder, WindowConfig
     from desktop.private import private_dir, private_file
+    from desktop.ui.flows.settings import SettingsFlow
     from desktop.ui.main_window import MainWindow
-    from desktop.ui.settings_flow import SecretsHolder, SettingsFlow
 
-    holder = SecretsHolder(secrets)
-
-    def options(conv_id: int | None) -> dict[str, object]:
-        overrides = store.conversation_settings(conv_id) if conv_id is not None else {}
-        return request_options(settings, overrides)
-
+    config = WindowConfig(settings, SecretsHolder(secrets), environ, store.conversation_settings)
     # Qt rewrites the file keeping the mode it finds, so it is created private.
     window_ini = private_file(private_dir(config_dir()) / "window.ini")
     state = QSettings(str(window_ini), QSettings.Format.IniFormat)
-    window = MainWindow(
-        store,
-        lambda: resolve_connection(settings, holder.store, environ),
-        options,
-        state,
-        theme=settings.get("theme"),
-        font_px=settings.get("font_size"),
-        panel=lambda: _conversation_panel(settings),
-        image_detail=lambda conv_id: str(
-            effective_values(
-                settings, store.conversation_settings(conv_id) if conv_id is not None else {}
-            )["image_detail"]
-        ),
-    )
+    window = MainWindow(store, config, state, panel=lambda: _conversation_panel(settings))
 
     def applied() -> None:
-        window.apply_appearance(settings.get("theme"), settings.get("font_size"))
+        window.appearance.apply(config.theme, config.font_px)
         window.connection_changed()
 
-    flow = SettingsFlow(window, settings, holder, environ, applied)
+    flow = SettingsFlow(window, settings, config.secrets, environ, applied)
     window.settings_flow = flow
+    window.settings_requested.connect(flow.open)
 
     def check_token() -> None:
-        if resolve_connection(settings, holder.store, environ).problem:
+        if config.connection().problem:
             flow.open()
 
     if notice is not None:
@@ -235,7 +219,7 @@ def _warm_up_after_first_paint(
     when the token comes from the environment: then only Settings needs the keyring."""
     from PySide6.QtCore import Qt
 
-    from desktop.config.connection import ENV_API_TOKEN
+    from desktop.config.environment import ENV_API_TOKEN
 
     if environ.get(ENV_API_TOKEN):
         return
@@ -246,8 +230,8 @@ def _warm_up_after_first_paint(
     window.first_painted.connect(warm_up, Qt.ConnectionType.SingleShotConnection)
 
 
-def _conversation_panel(settings: Settings) -> Any:
-    from desktop.ui.settings.conversation_panel import ConversationSettingsPanel
+def _conversation_panel(settings: Settings) -> ConversationSettingsPanel:
+    from desktop.ui.widgets.settings.conversation_panel import ConversationSettingsPanel
 
     return ConversationSettingsPanel(settings)
 
@@ -276,13 +260,8 @@ def _report_ready_on(window: MainWindow) -> None:
 
 def _after_start(window: MainWindow, chosen: list[str], fallback_ms: int = 5000) -> None:
     """Once the first conversation is painted (or after a few seconds, should that
-    never happen): Python's cyclic collector, off during start-up, is on again, and
-    the environment variables Parley set for Qt are taken back.
-
-    Start-up creates ~30,000 objects and hardly any garbage, yet the collector ran
-    ~60 times over them (~20 ms here); what start-up made is frozen out of its way."""
-    import gc
-
+    never happen): start-up is over for `desktop.process` (the collector resumes),
+    and the environment variables Parley set for Qt are taken back."""
     from PySide6.QtCore import Qt, QTimer
 
     done = False
@@ -292,8 +271,7 @@ def _after_start(window: MainWindow, chosen: list[str], fallback_ms: int = 5000)
         if done:
             return
         done = True
-        gc.freeze()
-        gc.enable()
+        process.start_up_over()
         restore_environment(chosen)
 
     window.first_painted.connect(resume, Qt.ConnectionType.SingleShotConnection)
@@ -301,13 +279,12 @@ def _after_start(window: MainWindow, chosen: list[str], fallback_ms: int = 5000)
 
 
 def run_gui(args: list[str]) -> int:
-    import gc
-
-    gc.disable()  # until the first paint, see _after_start
+    process.configure()
+    process.pause_collector_for_start_up()  # until the first paint, see _after_start
     try:
         return _run_gui(args)
     finally:
-        gc.enable()  # had start-up ended early
+        process.start_up_over()  # had start-up ended early
 
 
 def _run_gui(args: list[str]) -> int:
@@ -396,7 +373,7 @@ def _run_gui(args: list[str]) -> int:
     try:
         return app.exec()
     finally:
-        from desktop.ui.web_page import release_web_engine
+        from desktop.ui.widgets.web_page import release_web_engine
 
         _windows.clear()
         instance.activated.disconnect()  # it holds the window, which goes first

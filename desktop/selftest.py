@@ -158,7 +158,7 @@ def _check_view(report: Report, timeout_s: float) -> None:
 
     from desktop.render import render_markdown
     from desktop.resources import resource
-    from desktop.ui.conversation_view import ConversationView
+    from desktop.ui.widgets.conversation_view import ConversationView
 
     for font in sorted(resource("fonts").glob("*.ttf")):
         QFontDatabase.addApplicationFont(str(font))

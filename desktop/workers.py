@@ -3,7 +3,8 @@
 Design: one `ResponseWorker` (a QObject) per request, moved to its own QThread.
 The worker gets plain data only — base URL, token, request body and a
 `CancelToken` — never a widget or the store. It iterates the client's stream on
-its thread and emits a signal per event; Qt queues those to the GUI thread.
+its thread and emits each `desktop.api.events` value as it is on one signal; Qt
+queues those to the GUI thread, so the event vocabulary is declared once, in the API.
 Cancellation goes through the token, which the client honours within 200 ms
 even while it waits for the first byte, so stopping or closing never hangs.
 A plain QThread (not QThreadPool) is used because a request may run for many
@@ -21,17 +22,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from desktop.api.cancel import CancelToken
 from desktop.api.client import ResponsesClient
 from desktop.api.errors import ApiError, RequestCancelled
-from desktop.api.events import (
-    Citation,
-    CommentaryDelta,
-    ReasoningDelta,
-    RefusalDelta,
-    Reply,
-    ResponseDone,
-    ResponseStarted,
-    TextDelta,
-    ToolActivity,
-)
+from desktop.api.events import Reply, ResponseDone
 
 log = logging.getLogger(__name__)
 
@@ -70,27 +61,15 @@ class ResponseWorker(QObject):
     """Streams (or fetches) one response.
 
     Signals (all emitted on the worker thread, delivered queued to receivers):
-      started(response_id: str, model: str)  — the server accepted the request
-      delta(text: str)                        — a piece of answer text
-      reasoning(text: str)                    — a piece of reasoning summary
-      refusal(text: str)                      — a piece of a refusal
-      commentary(text: str)                   — a piece of a "commentary" message
-      waiting(seconds: float)                 — a retry waits this long, as asked
-      tool(activity: ToolActivity)            — a built-in tool call changed state
-      citation(citation: Citation)            — a source the answer cites
-      finished(reply: Reply)                  — completed or incomplete answer
-      failed(failure: Failure)                — error, or stopped by the person
+      arrived(event: StreamEvent) — a `desktop.api.events` value other than ResponseDone
+      waiting(seconds: float)     — a retry waits this long, as the server asked
+      finished(reply: Reply)     — completed or incomplete answer
+      failed(failure: Failure)   — error, or stopped by the person
     Exactly one of `finished` / `failed` is emitted, from a `finally` block.
     """
 
-    started = Signal(str, str)
-    delta = Signal(str)
-    reasoning = Signal(str)
-    refusal = Signal(str)
-    commentary = Signal(str)
+    arrived = Signal(object)
     waiting = Signal(float)
-    tool = Signal(object)
-    citation = Signal(object)
     finished = Signal(object)
     failed = Signal(object)
 
@@ -109,38 +88,11 @@ class ResponseWorker(QObject):
         failure: Failure | None = None
         try:
             with ResponsesClient(self._base_url, self._token, on_wait=self.waiting.emit) as client:
-                if self._body.get("stream", False):
-                    for event in client.stream(self._body, self._cancel):
-                        if isinstance(event, TextDelta):
-                            self.delta.emit(event.text)
-                        elif isinstance(event, ReasoningDelta):
-                            self.reasoning.emit(event.text)
-                        elif isinstance(event, RefusalDelta):
-                            self.refusal.emit(event.text)
-                        elif isinstance(event, CommentaryDelta):
-                            self.commentary.emit(event.text)
-                        elif isinstance(event, ToolActivity):
-                            self.tool.emit(event)
-                        elif isinstance(event, Citation):
-                            self.citation.emit(event)
-                        elif isinstance(event, ResponseStarted):
-                            self.started.emit(event.response_id or "", event.model or "")
-                        elif isinstance(event, ResponseDone):
-                            reply = event.reply
-                else:
-                    reply = client.create(self._body, self._cancel)
-                    if reply.reasoning:
-                        self.reasoning.emit(reply.reasoning)
-                    if reply.commentary:
-                        self.commentary.emit(reply.commentary)
-                    if reply.text:
-                        self.delta.emit(reply.text)
-                    if reply.refusal:
-                        self.refusal.emit(reply.refusal)
-                    for activity in reply.tool_calls:
-                        self.tool.emit(activity)
-                    for citation in reply.citations:
-                        self.citation.emit(citation)
+                for event in client.events(self._body, self._cancel):
+                    if isinstance(event, ResponseDone):
+                        reply = event.reply
+                    else:
+                        self.arrived.emit(event)
             if reply is None:
                 failure = Failure("The server closed the answer without finishing it.", "network")
         except ApiError as error:
@@ -162,25 +114,25 @@ class WorkerHandle(QObject):
         super().__init__(parent)
         self.worker = worker
         self.cancel_token = cancel
-        self.thread = QThread(self)
-        self.thread.setObjectName("parley-response")
-        worker.moveToThread(self.thread)
-        self.thread.started.connect(worker.run)
+        self.worker_thread = QThread(self)
+        self.worker_thread.setObjectName("parley-response")
+        worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(worker.run)
         # Direct: quit must reach the thread even while the GUI thread waits in join().
-        worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
-        worker.failed.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
-        self.thread.finished.connect(worker.deleteLater)
+        worker.finished.connect(self.worker_thread.quit, Qt.ConnectionType.DirectConnection)
+        worker.failed.connect(self.worker_thread.quit, Qt.ConnectionType.DirectConnection)
+        self.worker_thread.finished.connect(worker.deleteLater)
 
     def start(self) -> None:
-        self.thread.start()
+        self.worker_thread.start()
 
     def stop(self) -> None:
         self.cancel_token.cancel()
 
     def join(self, timeout_ms: int = 3000) -> bool:
-        if not self.thread.isRunning():
+        if not self.worker_thread.isRunning():
             return True
-        return self.thread.wait(timeout_ms)
+        return bool(self.worker_thread.wait(timeout_ms))
 
 
 def start_response(

@@ -19,7 +19,7 @@ log "ruff check"
 "$VENV/bin/ruff" check desktop tests packaging scripts
 log "ruff format --check"
 "$VENV/bin/ruff" format --check desktop tests packaging scripts
-log "mypy (api, render, store)"
+log "mypy (desktop)"
 "$VENV/bin/mypy"
 
 exec dbus-run-session -- bash "$ROOT/scripts/test-session.sh" "$@"

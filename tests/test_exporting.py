@@ -224,7 +224,7 @@ def test_unknown_format() -> None:
 def test_export_dialog_is_non_native_and_prefilled(qtbot: Any, tmp_path: Path) -> None:
     from PySide6.QtWidgets import QFileDialog
 
-    from desktop.ui.export_dialogs import export_dialog, import_dialog
+    from desktop.ui.widgets.export_dialogs import export_dialog, import_dialog
 
     dialog = export_dialog(None, "Physics: <review>", "html", tmp_path)
     qtbot.addWidget(dialog)

@@ -115,6 +115,16 @@ class ResponsesClient:
         finally:
             runner.close()
 
+    def events(
+        self, body: Mapping[str, Any], cancel: CancelToken | None = None
+    ) -> Iterator[StreamEvent]:
+        """The answer as events, streamed or not as `body["stream"]` asks: a whole reply
+        comes as the same events a stream ends with, so callers handle one path."""
+        if body.get("stream", False):
+            yield from self.stream(body, cancel)
+        else:
+            yield from _events_of(self.create(body, cancel))
+
     def create(self, body: Mapping[str, Any], cancel: CancelToken | None = None) -> Reply:
         """Send a non-streaming request and return the whole reply."""
         # Non-streaming is the server's default, so `stream` is left out rather than sent

@@ -60,7 +60,7 @@ def env_overrides(environ: Mapping[str, str], profile_kind: str) -> dict[str, st
     """The environment variables that apply to a profile of this kind. The
     Cloudflare variables describe a Cloudflare connection, so they apply only to
     Cloudflare profiles; PARLEY_BASE_URL applies to any."""
-    applicable = (ENV_BASE_URL,)
+    applicable: tuple[str, ...] = (ENV_BASE_URL,)
     if profile_kind == "cloudflare":
         applicable = ENV_NAMES
     return {name: environ[name].strip() for name in applicable if environ.get(name, "").strip()}

@@ -6,13 +6,11 @@ lookup on the GUI thread finds it ready."""
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from desktop.config.secrets import SecretStore
+from desktop.config.secret_store import SecretStore
 
 
-class LazyKeyringSecrets:
+class LazyKeyringSecrets(SecretStore):
     """Behaves as `KeyringSecrets`; the real one is made the first time it is used."""
 
     def __init__(self) -> None:

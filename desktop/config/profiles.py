@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Literal, cast
+from typing import Literal
 from urllib.parse import urlsplit
 
 # Re-exported: the settings ask profiles for base URLs; the api layer owns them.
@@ -63,7 +63,7 @@ class Profile:
         return cls(
             id=data["id"],
             name=data.get("name") or data["id"],
-            kind=cast(ProfileKind, kind),
+            kind=kind,
             account_id=data.get("account_id", ""),
             base_url=data.get("base_url", ""),
         )

@@ -4,12 +4,15 @@ memory for this session only when the person chooses so — never a file."""
 from __future__ import annotations
 
 import logging
-from abc import ABC, abstractmethod
 
 import keyring
 import keyring.backend
 import keyring.errors
 from keyring.backends import chainer, fail
+
+# The interface lives apart so that code can name it without importing keyring.
+from desktop.config.secret_store import SecretStore as SecretStore
+from desktop.config.secret_store import SecretStoreError as SecretStoreError
 
 log = logging.getLogger(__name__)
 
@@ -30,41 +33,6 @@ _KEYRING_FAILURES: tuple[type[Exception], ...] = (
     SecretStorageException,
     OSError,
 )
-
-
-class SecretStoreError(Exception):
-    """A token could not be read, saved or deleted; the message is for a person
-    and never contains the token."""
-
-
-class SecretStore(ABC):
-    """Where tokens live, keyed by connection profile id."""
-
-    @property
-    @abstractmethod
-    def available(self) -> bool: ...
-
-    @property
-    @abstractmethod
-    def backend_name(self) -> str: ...
-
-    @property
-    @abstractmethod
-    def problem(self) -> str | None:
-        """A plain sentence saying why tokens cannot be kept, or None."""
-
-    @abstractmethod
-    def get(self, profile_id: str) -> str | None: ...
-
-    @abstractmethod
-    def set(self, profile_id: str, token: str) -> None: ...
-
-    @abstractmethod
-    def delete(self, profile_id: str) -> None:
-        """Forget the token; deleting one that is not there is not an error."""
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} backend={self.backend_name!r}>"
 
 
 class SessionSecrets(SecretStore):

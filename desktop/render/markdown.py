@@ -14,8 +14,8 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from desktop.process import collector_paused
 from desktop.render.code import code_block_html, language_of
-from desktop.render.gcpause import collector_paused
 from desktop.render.links import links_plugin
 from desktop.render.mathsyntax import OPEN_TAIL, math_plugin
 

@@ -131,6 +131,20 @@ def test_create_returns_the_reply(
     assert request.headers["accept"] == "application/json"
 
 
+def test_events_give_one_path_for_both_modes(
+    client: ResponsesClient, fake_server: FakeResponsesServer
+) -> None:
+    """A non-streaming request comes back as the same events a stream ends with."""
+    whole = list(client.events(BODY))
+    streamed = list(client.events({**BODY, "stream": True}))
+    for events in (whole, streamed):
+        assert isinstance(events[0], ResponseStarted)
+        assert isinstance(events[-1], ResponseDone)
+        assert text_of(events) == events[-1].reply.text == preset("normal").answer
+    assert fake_server.requests[0].headers["accept"] == "application/json"
+    assert fake_server.requests[1].headers["accept"] == "text/event-stream"
+
+
 def test_create_failed_and_malformed(
     client: ResponsesClient, fake_server: FakeResponsesServer
 ) -> None:

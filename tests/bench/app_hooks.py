@@ -61,7 +61,7 @@ class SoakHooks:
     how the window is built is mended here alone."""
 
     def __init__(self, window: Any) -> None:
-        self._store = window._store
+        self._store = window.store
 
     def _answers(self) -> list[dict[str, Any]]:
         found = []

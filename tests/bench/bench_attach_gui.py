@@ -85,7 +85,7 @@ def main() -> int:
         worst.append(max(late) if late else float("nan"))
     window.close()
     store.close()
-    from desktop.ui.web_page import release_web_engine
+    from desktop.ui.widgets.web_page import release_web_engine
 
     release_web_engine()
     del app

@@ -196,7 +196,7 @@ class Driver:
         self.type_and_send(f"Write the long report number {self.long_sent}.")
         self.long_sent += 1
         if switch:
-            here = self.window.current_conversation
+            here = self.window.current.id
             yield pause(0.5)
             self.act("next_conversation")
             yield pause(0.7)
@@ -222,7 +222,7 @@ class Driver:
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
 
-        from desktop.ui.search_dialog import SearchDialog
+        from desktop.ui.widgets.search_dialog import SearchDialog
 
         def dialogs() -> list[Any]:
             return [d for d in self.window.findChildren(SearchDialog) if d.isVisible()]
@@ -236,13 +236,11 @@ class Driver:
         yield Wait(lambda: not dialogs(), 5, "Esc did not close the search dialog")
 
     def delete_and_undo(self) -> Steps:
-        here = self.window.current_conversation
+        here = self.window.current.id
         self.act("delete_conversation")
         yield pause(0.2)
         self.window.sidebar.undo_button.click()
-        yield Wait(
-            lambda: self.window.current_conversation == here, 5, "Undo did not bring it back"
-        )
+        yield Wait(lambda: self.window.current.id == here, 5, "Undo did not bring it back")
 
     # The day ---------------------------------------------------------------------
     def cycle(self, index: int) -> Steps:
@@ -260,7 +258,7 @@ class Driver:
             yield from self.short(f"Question {index}.{n}: and entropy?")
 
     def measure(self) -> Steps:
-        from desktop.ui.answer import AnswerStream
+        from desktop.ui.flows.answer import AnswerStream
 
         self.act("new")
         yield pause(1.0)

@@ -389,7 +389,7 @@ def child_conversation(app: Any) -> dict[str, float]:
 def child_search(app: Any) -> dict[str, float]:
     from desktop.store import Store
     from desktop.store.paths import default_db_path
-    from desktop.ui.search_dialog import SearchDialog
+    from desktop.ui.widgets.search_dialog import SearchDialog
     from tests.bench.bench_store import QUERIES
 
     store = Store(default_db_path())
@@ -429,7 +429,7 @@ def child_search(app: Any) -> dict[str, float]:
 def child_sidebar(app: Any) -> dict[str, float]:
     from desktop.store import Store
     from desktop.store.paths import default_db_path
-    from desktop.ui.sidebar import Sidebar
+    from desktop.ui.widgets.sidebar import Sidebar
 
     store = Store(default_db_path())
     sidebar = Sidebar(None, fetch=lambda offset, limit: store.list_conversations(limit, offset))

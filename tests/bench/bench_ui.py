@@ -504,12 +504,14 @@ class Probe:
 
 
 def build_window(app: Any) -> Any:
+    from desktop import process
     from desktop.config.secrets import SessionSecrets
     from desktop.config.settings import Settings
     from desktop.gui import create_main_window
     from desktop.store import Store
     from desktop.store.paths import default_db_path
 
+    process.configure()  # as run_gui does
     store = Store(default_db_path())
     window = create_main_window(store, Settings(), SessionSecrets(), dict(os.environ))
     window.show()
@@ -523,7 +525,7 @@ def build_window(app: Any) -> Any:
 
 def instrument_finish(marks: dict[str, float]) -> None:
     """Timestamps the worker's `finished` (on its thread) and AnswerStream's handling."""
-    from desktop.ui.answer import AnswerStream
+    from desktop.ui.flows.answer import AnswerStream
 
     original = AnswerStream._on_finished
     original_init = AnswerStream.__init__
@@ -564,10 +566,10 @@ def answer_once(window: Any, marks: dict[str, float], probe: Probe | None, keys:
     view.titleChanged.connect(on_title)
     window.composer.clear()
     t_send = time.perf_counter()
-    window.send(f"Benchmark question {counter[0]}")
+    window.chat.send(f"Benchmark question {counter[0]}")
     # The answer of the conversation shown: the previous answer's stream may still be
-    # in `_streams`, waiting for its final save (window_send.FINAL_SAVE_DELAY_MS).
-    stream = window._streams.get(window._current)
+    # in `_streams`, waiting for its final save (desktop.ui.flows.chat.FINAL_SAVE_DELAY_MS).
+    stream = window.chat.in_flight(window.current.id)
     if stream is None:
         raise RuntimeError("no answer started (banner: connection problem?)")
     turn = stream.turn_id

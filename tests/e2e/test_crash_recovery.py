@@ -136,9 +136,9 @@ def test_interrupted_answer_offers_retry(make_window: Any, qtbot: Any, fake_serv
     assert "interrupted" in window.banner.label.text()
     window.banner.retry.click()
     qtbot.waitUntil(lambda: not window.composer.busy, timeout=10000)
-    messages = window._store.messages(window._current)
+    messages = window.store.messages(window.current.id)
     assert messages[-1].text == "The whole answer."
-    assert [v.text for v in window._store.versions(messages[-1].id)] == [
+    assert [v.text for v in window.store.versions(messages[-1].id)] == [
         "Half of the answ",
         "The whole answer.",
     ]

@@ -42,7 +42,7 @@ def _release_web_engine_at_exit() -> Iterator[None]:
     """Pages and the shared web profile go before the QApplication does (else
     QtWebEngine crashes while the interpreter exits)."""
     yield
-    from desktop.ui.web_page import release_web_engine
+    from desktop.ui.widgets.web_page import release_web_engine
 
     release_web_engine()
 

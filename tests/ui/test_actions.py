@@ -12,7 +12,7 @@ from PySide6.QtCore import SIGNAL, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
-from desktop.ui.actions import (
+from desktop.ui.widgets.actions import (
     ACTIONS,
     COMPOSER_KEYS,
     MENUS,
@@ -23,8 +23,8 @@ from desktop.ui.actions import (
     spec_of,
     unhandled,
 )
-from desktop.ui.command_palette import action_entries
-from desktop.ui.shortcut_sheet import COMPOSER_GROUP, ShortcutSheet
+from desktop.ui.widgets.command_palette import action_entries
+from desktop.ui.widgets.shortcut_sheet import COMPOSER_GROUP, ShortcutSheet
 
 pytestmark = pytest.mark.gui
 

@@ -21,7 +21,7 @@ def release_loop(answers: int, at_once: int) -> None:
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
     from desktop.qtfix import guard_refcount_bugs
-    from desktop.ui.answer import AnswerStream
+    from desktop.ui.flows.answer import AnswerStream
     from tests.fakeserver.server import FakeResponsesServer
 
     guard_refcount_bugs()

@@ -44,8 +44,8 @@ def test_paste_image_and_send(make_window: Any, qtbot: Any, fake_server: Any) ->
     assert parts[1]["detail"] == "auto"
     assert not window.composer.strip.isVisible()
     # Kept with the conversation and sent again on the next turn.
-    question = window._store.messages(window._current)[0]
-    assert len(window._store.attachments(question.id)) == 1
+    question = window.store.messages(window.current.id)[0]
+    assert len(window.store.attachments(question.id)) == 1
     fake_server.set_default("normal", answer="Still red.")
     window.composer.set_text("And now?")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
@@ -110,7 +110,7 @@ def test_web_search_activity_and_numbered_sources(
     page_text = run_js(qtbot, window.view, "document.querySelector('.turn.assistant').textContent")
     assert "Searched the web" in page_text or "search" in page_text.lower()
     # Tomorrow: the sources are still there when the conversation is opened again.
-    conv = window._current
+    conv = window.current.id
     window.new_conversation()
     window.open_conversation(conv)
     qtbot.waitUntil(lambda: sources() == shown, timeout=5000)
@@ -128,7 +128,7 @@ def test_server_without_web_search_gets_one_sentence(
         "This server does not offer web search; turn it off in Settings."
     )
     assert window.banner.settings.isVisible()
-    assert window._store.messages(window._current)[0].text == "Search please"
+    assert window.store.messages(window.current.id)[0].text == "Search please"
 
 
 def test_sent_image_shows_as_thumbnail_and_opens(
@@ -153,7 +153,7 @@ def test_sent_image_shows_as_thumbnail_and_opens(
     )
     with qtbot.waitSignal(window.view.attachment_requested, timeout=5000):
         run_js(qtbot, window.view, "(document.querySelector('.attachment').click(), true)")
-    from desktop.ui.image_viewer import ImageViewer
+    from desktop.ui.widgets.image_viewer import ImageViewer
 
     qtbot.waitUntil(lambda: bool(window.findChildren(ImageViewer)), timeout=5000)
     viewer = window.findChildren(ImageViewer)[0]

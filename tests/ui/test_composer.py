@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from desktop.ui.composer import PLACEHOLDER, PLACEHOLDER_SHORT, Composer
+from desktop.ui.widgets.composer import PLACEHOLDER, PLACEHOLDER_SHORT, Composer
 
 pytestmark = pytest.mark.gui
 

@@ -48,7 +48,7 @@ def test_without_a_paint_the_collector_resumes_after_a_while(
     qtbot: Any, make_window: Any, collector_off: list[int]
 ) -> None:
     window = make_window()
-    qtbot.waitUntil(lambda: window._painted_once, timeout=5000)  # no second paint signal
+    qtbot.waitUntil(lambda: window.display.painted_once, timeout=5000)  # no second paint signal
     _after_start(window, [VARIABLE], fallback_ms=200)
     assert not gc.isenabled()
     qtbot.waitUntil(gc.isenabled, timeout=3000)

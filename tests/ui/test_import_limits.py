@@ -84,7 +84,7 @@ def test_oversize_attachment_is_left_out_with_a_sentence(
     path = _export(tmp_path / "crafted.json", [("small.png", small), ("huge.png", huge)])
     conv_id = window.history.read_import(path)
     assert conv_id is not None
-    store = window._store
+    store = window.store
     messages = store.messages(conv_id)
     assert [m.text for m in messages] == ["Look", "Seen."]
     kept = store.attachments(messages[0].id)

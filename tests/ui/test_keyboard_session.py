@@ -86,7 +86,7 @@ def _session(make_window: Any, qtbot: Any, fake_server: Any, tmp_path: Path) -> 
     qtbot.waitUntil(lambda: not window.composer.busy and bool(fake_server.requests), timeout=15000)
     assert fake_server.requests[-1].headers["authorization"] == f"Bearer {TOKEN}"
     assert "100 °C" in answers(qtbot, window)
-    first = window.current_conversation
+    first = window.current.id
 
     # Stop a slow answer with Esc.
     fake_server.set_default("slow", first_byte_delay=30)
@@ -111,12 +111,12 @@ def _session(make_window: Any, qtbot: Any, fake_server: Any, tmp_path: Path) -> 
     qtbot.waitUntil(
         lambda: not window.composer.busy and "Paris" in answers(qtbot, window), timeout=15000
     )
-    second = window.current_conversation
+    second = window.current.id
     assert second != first
     press(qtbot, Qt.Key.Key_PageDown, CTRL)
-    assert window.current_conversation == first
+    assert window.current.id == first
     press(qtbot, Qt.Key.Key_PageUp, CTRL)
-    assert window.current_conversation == second
+    assert window.current.id == second
 
     # Search everything and open the hit.
     press(qtbot, Qt.Key.Key_F, CTRL | SHIFT)
@@ -124,7 +124,7 @@ def _session(make_window: Any, qtbot: Any, fake_server: Any, tmp_path: Path) -> 
     type_text(qtbot, "Everest")
     qtbot.wait(400)  # the dialog searches 120 ms after the last key
     press(qtbot, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.current_conversation == first, timeout=5000)
+    qtbot.waitUntil(lambda: window.current.id == first, timeout=5000)
 
     # Export through the command palette into a file dialog, all typed.
     window.activateWindow()

@@ -111,7 +111,7 @@ def test_sending_while_locked_returns_at_once_with_a_banner(
 ) -> None:
     fake_server.set_default("normal", answer="Answered after the lock.")
     window = make_window()
-    waits = LockWaits(monkeypatch, window._store._db)
+    waits = LockWaits(monkeypatch, window.store._db)
     with write_lock(default_db_path()):
         took = _send(qtbot, window, "A question to keep")
         assert waits.seconds and waits.longest_ms < 110, f"SQLite waited {waits.longest_ms:.0f} ms"
@@ -132,7 +132,7 @@ def test_an_answer_finishing_while_locked_is_kept_and_saved_later(
     answer = "".join(f"word{i} " for i in range(300))
     fake_server.set_default("normal", answer=answer, delta_size=10, delta_rate=40)
     window = make_window()
-    waits = LockWaits(monkeypatch, window._store._db)
+    waits = LockWaits(monkeypatch, window.store._db)
     _send(qtbot, window, "Stream a while")
     qtbot.waitUntil(lambda: len(_answers(default_db_path())) == 1, timeout=5000)
     watch = LoopWatch()
@@ -148,4 +148,4 @@ def test_an_answer_finishing_while_locked_is_kept_and_saved_later(
     assert watch.longest_ms < 500, f"the event loop stalled {watch.longest_ms} ms"
     qtbot.waitUntil(lambda: _answers(default_db_path())[0][0] == "complete", timeout=5000)
     assert _answers(default_db_path()) == [("complete", answer)]
-    assert len(window._unsaved) == 0
+    assert len(window.chat.unsaved) == 0

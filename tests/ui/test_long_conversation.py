@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from desktop.store import MessageStatus
-from desktop.ui import window_display
+from desktop.ui.flows import display as display_flow
 from tests.ui.conftest import run_js
 
 pytestmark = pytest.mark.gui
@@ -27,15 +27,15 @@ def fill(store: Any, pairs: int) -> int:
 
 def test_older_turns_wait_for_the_first_frame(make_window: Any, qtbot: Any) -> None:
     window = make_window()
-    conv_id = fill(window._store, 60)  # 120 messages, more than the first paint
+    conv_id = fill(window.store, 60)  # 120 messages, more than the first paint
     reports: list[int] = []
     window.view.turns_painted.connect(reports.append)
     window.open_conversation(conv_id)
-    first = window_display.FIRST_PAINT_TURNS
-    assert window._paint_wait is not None  # older turns wait for the page's report
+    first = display_flow.FIRST_PAINT_TURNS
+    assert window.display._paint_wait is not None  # older turns wait for the page's report
     qtbot.waitUntil(lambda: bool(reports), timeout=5000)
     qtbot.waitUntil(lambda: run_js(qtbot, window.view, TURNS_JS) == 120, timeout=10000)
-    assert window._paint_wait is None
+    assert window.display._paint_wait is None
     assert first < 120
     assert run_js(qtbot, window.view, "document.querySelector('.turn').textContent").count(
         "question 0"
@@ -46,9 +46,9 @@ def test_a_page_that_never_paints_still_gets_the_older_turns(
     make_window: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = make_window()
-    conv_id = fill(window._store, 30)
-    monkeypatch.setattr(window_display, "PAINT_FALLBACK_MS", 200)
-    window.view.turns_painted.disconnect(window._turns_painted)  # as if hidden
+    conv_id = fill(window.store, 30)
+    monkeypatch.setattr(display_flow, "PAINT_FALLBACK_MS", 200)
+    window.view.turns_painted.disconnect(window.display._turns_painted)  # as if hidden
     window.open_conversation(conv_id)
     qtbot.waitUntil(lambda: run_js(qtbot, window.view, TURNS_JS) == 60, timeout=10000)
 
@@ -56,9 +56,9 @@ def test_a_page_that_never_paints_still_gets_the_older_turns(
 def test_a_late_report_of_an_earlier_load_is_ignored(make_window: Any, qtbot: Any) -> None:
     window = make_window()
     ran: list[str] = []
-    window._paint_wait = (7, lambda: ran.append("seven"))
-    window._turns_painted(6)
-    assert ran == [] and window._paint_wait is not None
-    window._turns_painted(7)
-    window._turns_painted(7)
+    window.display._paint_wait = (7, lambda: ran.append("seven"))
+    window.display._turns_painted(6)
+    assert ran == [] and window.display._paint_wait is not None
+    window.display._turns_painted(7)
+    window.display._turns_painted(7)
     assert ran == ["seven"]

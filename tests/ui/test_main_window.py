@@ -125,7 +125,7 @@ def test_escape_stops_before_first_byte_quickly(
     assert time.monotonic() - started < 0.5
     assert window.status.state_label.text() == "Stopped"
     assert window.composer.button.text() == "Send"
-    messages = window._store.messages(window._current)
+    messages = window.store.messages(window.current.id)
     assert [m.role for m in messages] == ["user", "assistant"]
     assert messages[-1].status == "stopped"
 
@@ -139,7 +139,7 @@ def test_stop_mid_stream_keeps_partial_answer(
     qtbot.waitUntil(lambda: "word" in answer_text(qtbot, window), timeout=10000)
     window.composer.button.click()
     wait_idle(qtbot, window, timeout=2000)
-    saved = window._store.messages(window._current)[-1]
+    saved = window.store.messages(window.current.id)[-1]
     assert saved.status == "stopped"
     assert 0 < len(saved.text) < len("word " * 2000)
     assert "Stopped" in answer_text(qtbot, window) or window.status.state_label.text() == "Stopped"
@@ -181,7 +181,7 @@ def test_errors_show_banner_and_app_stays_usable(
     assert window.banner.settings.isVisible() == settings_button
     assert window.banner.retry.isVisible()
     # The question is kept, and the app still works.
-    messages = window._store.messages(window._current)
+    messages = window.store.messages(window.current.id)
     assert messages[0].text == "Question that fails"
     fake_server.set_default("normal", answer="Recovered.")
     window.banner.retry.click()
@@ -199,7 +199,7 @@ def test_incomplete_answer_keeps_text_and_says_cut_short(
     text = answer_text(qtbot, window)
     assert "Partial" in text
     assert "cut short" in text
-    assert window._store.messages(window._current)[-1].status == "incomplete"
+    assert window.store.messages(window.current.id)[-1].status == "incomplete"
 
 
 def test_scrolling_up_unpins_and_shows_jump_button(
@@ -299,7 +299,7 @@ def test_screenshots_light_and_dark(
     window.resize(1100, 760)
     ask(qtbot, window, "Two trains leave 300 km apart at 60 and 90 km/h. When do they meet?")
     for theme in ("light", "dark"):
-        window.apply_appearance(theme, 15)
+        window.appearance.apply(theme, 15)
         qtbot.wait(400)
         path = tmp_path / f"conversation-{theme}.png"
         assert window.grab().save(str(path))
@@ -326,12 +326,12 @@ def test_close_while_streaming_cancels_cleanly(
     window = make_window()
     send(qtbot, window, "Never mind")
     qtbot.waitUntil(lambda: bool(fake_server.requests), timeout=5000)
-    stream = next(iter(window._streams.values()))
+    stream = next(iter(window.chat._streams.values()))
     started = time.monotonic()
     window.close()
     assert time.monotonic() - started < 2.5
-    assert stream._handle.thread.isFinished()
-    assert window._store.messages(window._current)[-1].status == "stopped"
+    assert stream._handle.worker_thread.isFinished()
+    assert window.store.messages(window.current.id)[-1].status == "stopped"
 
 
 def test_final_save_waits_for_the_last_frame_and_loses_nothing(
@@ -342,14 +342,14 @@ def test_final_save_waits_for_the_last_frame_and_loses_nothing(
     fake_server.set_default("normal", answer="All the words arrived.")
     window = make_window()
     send(qtbot, window, "Say it")
-    qtbot.waitUntil(lambda: bool(window._finishing), timeout=10000)
-    conv = window._current
-    waiting = window._store.messages(conv)[-1]
+    qtbot.waitUntil(lambda: bool(window.chat._finishing), timeout=10000)
+    conv = window.current.id
+    waiting = window.store.messages(conv)[-1]
     assert waiting.text == "All the words arrived."  # saved before the final save
     assert waiting.status == "streaming"
     assert window.composer.busy  # still counts as answering
     window.close()  # does the waiting save at once
-    saved = window._store.messages(conv)[-1]
+    saved = window.store.messages(conv)[-1]
     assert saved.status == "complete"
     assert saved.text == "All the words arrived."
     assert saved.usage.total_tokens > 0
@@ -359,10 +359,10 @@ def test_final_save_follows_shortly(make_window: Any, qtbot: Any, fake_server: A
     fake_server.set_default("normal", answer="Saved soon after.")
     window = make_window()
     ask(qtbot, window, "Say it")
-    assert not window._finishing
-    saved = window._store.messages(window._current)[-1]
+    assert not window.chat._finishing
+    saved = window.store.messages(window.current.id)[-1]
     assert saved.status == "complete"
-    assert window._store.search("soon", 10)  # in the search index
+    assert window.store.search("soon", 10)  # in the search index
 
 
 def test_finished_answers_are_released(make_window: Any, qtbot: Any, fake_server: Any) -> None:
@@ -370,7 +370,7 @@ def test_finished_answers_are_released(make_window: Any, qtbot: Any, fake_server
     threads) is deleted: the window does not carry every answer it ever showed."""
     from PySide6.QtCore import QCoreApplication, QEvent
 
-    from desktop.ui.answer import AnswerStream
+    from desktop.ui.flows.answer import AnswerStream
 
     fake_server.set_default("normal", answer="One of many answers.")
     window = make_window()
@@ -379,7 +379,7 @@ def test_finished_answers_are_released(make_window: Any, qtbot: Any, fake_server
         if n == 3:
             fake_server.set_default("cut")  # a failed answer ends too
         send(qtbot, window, f"Question {n}")
-        streams.append(weakref.ref(window._streams[window._current]))
+        streams.append(weakref.ref(window.chat._streams[window.current.id]))
         wait_idle(qtbot, window)
 
     def gone() -> bool:
@@ -388,7 +388,7 @@ def test_finished_answers_are_released(make_window: Any, qtbot: Any, fake_server
         return not window.findChildren(AnswerStream) and all(s() is None for s in streams)
 
     qtbot.waitUntil(gone, timeout=5000)
-    assert len(window._store.messages(window._current)) == 8  # all saved
+    assert len(window.store.messages(window.current.id)) == 8  # all saved
 
 
 def test_an_answers_threads_belong_to_it(make_window: Any, qtbot: Any, fake_server: Any) -> None:
@@ -401,8 +401,8 @@ def test_an_answers_threads_belong_to_it(make_window: Any, qtbot: Any, fake_serv
     fake_server.set_default("normal", answer="An answer.")
     window = make_window()
     send(qtbot, window, "Question")
-    stream = window._streams[window._current]
-    for thread in (stream._render, stream._handle.thread):
+    stream = window.chat._streams[window.current.id]
+    for thread in (stream._render, stream._handle.worker_thread):
         assert thread.parent() is not None
         assert not Shiboken.ownedByPython(thread)
     wait_idle(qtbot, window)
@@ -483,8 +483,8 @@ def test_only_the_latest_find_reports(make_window: Any, qtbot: Any, fake_server:
     window = make_window()
     ask(qtbot, window, "Say alpha")
     results: list[tuple[str, object]] = []
-    window.view.find("a", 0, lambda found: results.append(("a", found)))
-    window.view.find("alpha", 0, lambda found: results.append(("alpha", found)))
+    window.view.find_text("a", 0, lambda found: results.append(("a", found)))
+    window.view.find_text("alpha", 0, lambda found: results.append(("alpha", found)))
     qtbot.waitUntil(lambda: bool(results), timeout=5000)
     qtbot.wait(200)
     assert results == [("alpha", [1, 3])]  # the question has one too
@@ -542,7 +542,7 @@ def test_regenerate_keeps_versions_and_switcher_moves_between_them(
     window.actions_by_id["regenerate"].trigger()
     wait_idle(qtbot, window)
     qtbot.waitUntil(lambda: "Second answer." in answer_text(qtbot, window), timeout=5000)
-    window._show_conversation(window._current)
+    window.display.show(window.current.id)
     qtbot.waitUntil(
         lambda: (
             run_js(qtbot, window.view, "document.querySelector('.version-label')?.textContent")
@@ -575,9 +575,9 @@ def test_up_in_empty_composer_edits_last_question(
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     wait_idle(qtbot, window)
     assert last_question(fake_server.requests[-1].json) == "Tell me about dogs"
-    messages = window._store.messages(window._current)
+    messages = window.store.messages(window.current.id)
     assert [m.text for m in messages] == ["Tell me about dogs", "About dogs."]
-    assert [v.text for v in window._store.versions(messages[0].id)] == [
+    assert [v.text for v in window.store.versions(messages[0].id)] == [
         "Tell me about cats",
         "Tell me about dogs",
     ]
@@ -628,15 +628,15 @@ def test_switching_conversation_while_streaming_finishes_in_its_own(
     fake_server.set_default("normal", answer="First conversation answer.")
     window = make_window()
     ask(qtbot, window, "One")
-    first = window._current
+    first = window.current.id
     fake_server.set_default("normal", answer="slow " * 300, delta_size=10, delta_rate=100)
     window.new_conversation()
     send(qtbot, window, "Two")
-    qtbot.waitUntil(lambda: bool(window._streams), timeout=5000)
-    second = window._current
+    qtbot.waitUntil(lambda: bool(window.chat._streams), timeout=5000)
+    second = window.current.id
     window.open_conversation(first)
     assert not window.composer.busy
-    qtbot.waitUntil(lambda: not window._streams, timeout=20000)
-    assert window._store.messages(second)[-1].text == "slow " * 300
-    assert window._store.messages(first)[-1].text == "First conversation answer."
+    qtbot.waitUntil(lambda: not window.chat._streams, timeout=20000)
+    assert window.store.messages(second)[-1].text == "slow " * 300
+    assert window.store.messages(first)[-1].text == "First conversation answer."
     assert "slow" not in answer_text(qtbot, window)

@@ -31,7 +31,7 @@ HOOKS = """(() => {
 
 @pytest.fixture
 def view(qtbot: Any) -> Any:
-    from desktop.ui.conversation_view import ConversationView
+    from desktop.ui.widgets.conversation_view import ConversationView
 
     page = ConversationView()
     qtbot.addWidget(page)
@@ -48,7 +48,7 @@ def _load(qtbot: Any, view: Any, turns: list[dict[str, Any]]) -> None:
 
 def test_corpus_in_every_wrapping_runs_and_loads_nothing_in_the_page(qtbot: Any, view: Any) -> None:
     from desktop.render import render_markdown
-    from desktop.ui.web_page import blocked_requests
+    from desktop.ui.widgets.web_page import blocked_requests
 
     payloads = xss_payloads()
     assert run_js(qtbot, view, HOOKS) is True

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.store import Store
 from desktop.store.paths import default_db_path
-from desktop.ui.command_palette import CONVERSATION_PREFIX, CommandPalette
-from desktop.ui.fuzzy import fuzzy_score, fuzzy_sorted
+from desktop.ui.widgets.command_palette import CONVERSATION_PREFIX, CommandPalette
+from desktop.ui.widgets.fuzzy import fuzzy_score, fuzzy_sorted
 from tests.ui.test_main_window import send, wait_idle
 
 COMMANDS = [

@@ -16,7 +16,7 @@ from desktop.config.connection import request_options
 from desktop.config.schema import SETTINGS, setting
 from desktop.config.secrets import SessionSecrets
 from desktop.config.settings import Settings
-from desktop.ui.settings_dialog import ConversationSettingsPanel
+from desktop.ui.widgets.settings_dialog import ConversationSettingsPanel
 from tests.ui.test_settings_dialog import fields, open_dialog, set_through_widget
 
 pytestmark = pytest.mark.gui

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from desktop.exporting import export_html, export_json, export_markdown
-from desktop.ui.banner import Banner
+from desktop.ui.widgets.banner import Banner
 from tests.fakeserver.tools import COMMENTARY, WEB_SEARCH_ANSWER
 from tests.ui.conftest import TOKEN, run_js
 
@@ -56,19 +56,19 @@ def test_commentary_is_a_preamble_apart_from_the_answer(
         "Looked for \u201crelease date\u201d in news.example.com" in t for t in shown["tools"]
     )
     # "The answer" is the final answer: saved, copied and exported without the preamble.
-    answer = window._store.messages(window._current)[-1]
+    answer = window.store.messages(window.current.id)[-1]
     assert answer.text == WEB_SEARCH_ANSWER
-    window.copy_last_answer()
+    window.display.copy_last_answer()
     assert QGuiApplication.clipboard().text() == WEB_SEARCH_ANSWER
-    record = window._store.response_data(answer.id)
+    record = window.store.response_data(answer.id)
     assert record["commentary"] == COMMENTARY
     phases = [item.get("phase") for item in record["output"] if item["type"] == "message"]
     assert phases == ["commentary", "final_answer"]
-    exported = export_markdown(window._store.export_conversation(window._current))
+    exported = export_markdown(window.store.export_conversation(window.current.id))
     assert f"> **Commentary**\n>\n> {COMMENTARY}" in exported
     assert "1. [Example News](<https://news.example.com/parley-0-1>)" in exported
     # Opened again, the preamble is still above the tools.
-    conv = window._current
+    conv = window.current.id
     window.new_conversation()
     window.open_conversation(conv)
     qtbot.waitUntil(lambda: (page(qtbot, window) or {}).get("commentary") == COMMENTARY)
@@ -82,7 +82,7 @@ def test_a_reopened_conversation_carries_reasoning_and_phases(
     ask(qtbot, window, "What is new in Parley?")
     first = fake_server.requests[0]
     assert first.json["include"] == ["reasoning.encrypted_content"]
-    conv = window._current
+    conv = window.current.id
     window.close()
     tomorrow = make_window()  # a new window on the same history
     tomorrow.open_conversation(conv)
@@ -106,7 +106,7 @@ def test_file_annotations_show_as_labelled_chips_and_in_exports(
     ask(qtbot, window, "Summarise the budget")
     qtbot.waitUntil(lambda: len((page(qtbot, window) or {}).get("kinds") or []) == 3)
     assert page(qtbot, window)["kinds"] == ["File", "Container file", "Generated file"]
-    conv = window._store.export_conversation(window._current)
+    conv = window.store.export_conversation(window.current.id)
     html = export_html(conv)
     assert '<span class="source-kind" title="file-report01">File</span> budget-2026.pdf' in html
     markdown = export_markdown(conv)
@@ -129,7 +129,7 @@ def test_quota_error_says_so_with_details(make_window: Any, qtbot: Any, fake_ser
     assert banner.details.isVisible()
     assert "request id 8f0fake0001-LHR" in banner.details.text()
     assert "The server said: AiError" in banner.details.text()
-    saved = window._store.response_data(window._store.messages(window._current)[-1].id)
+    saved = window.store.response_data(window.store.messages(window.current.id)[-1].id)
     assert saved["error_details"] == banner.details.text()  # kept with the answer
 
 
@@ -142,7 +142,7 @@ def test_a_token_quoted_by_the_server_is_redacted_everywhere(
     assert fake_server.requests[0].headers["authorization"] == f"Bearer {TOKEN}"
     assert "[redacted]" in window.banner.label.text()
     assert TOKEN not in window.banner.label.text() + window.banner.details.text()
-    conv = window._store.export_conversation(window._current)
+    conv = window.store.export_conversation(window.current.id)
     for text in (export_markdown(conv), export_html(conv), export_json(conv)):
         assert TOKEN not in text
     window.close()

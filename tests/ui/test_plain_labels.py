@@ -32,7 +32,7 @@ def _label_shows(label: QLabel) -> str:
 
 
 def test_status_bar_labels_show_server_text_as_text(qtbot: Any) -> None:
-    from desktop.ui.status_bar import StatusBar
+    from desktop.ui.widgets.status_bar import StatusBar
 
     bar = StatusBar()
     qtbot.addWidget(bar)
@@ -42,8 +42,8 @@ def test_status_bar_labels_show_server_text_as_text(qtbot: Any) -> None:
 
 
 def test_connection_test_result_field_messages_and_search_status_show_text(qtbot: Any) -> None:
-    from desktop.ui.settings.connection_form import ConnectionForm
-    from desktop.ui.settings.fields import InlineMessage
+    from desktop.ui.widgets.settings.connection_form import ConnectionForm
+    from desktop.ui.widgets.settings.fields import InlineMessage
 
     message = InlineMessage()
     qtbot.addWidget(message)
@@ -53,7 +53,7 @@ def test_connection_test_result_field_messages_and_search_status_show_text(qtbot
     form = ConnectionForm(SessionSecrets(), {})
     qtbot.addWidget(form)
     form.test_result.setText(HOSTILE)
-    from desktop.ui.search_dialog import SearchDialog
+    from desktop.ui.widgets.search_dialog import SearchDialog
 
     search = SearchDialog(lambda _query: [])
     qtbot.addWidget(search)
@@ -64,10 +64,10 @@ def test_connection_test_result_field_messages_and_search_status_show_text(qtbot
 
 def test_tooltips_and_names_from_titles_and_files_show_text(qtbot: Any) -> None:
     from desktop.store.models import SearchHit
-    from desktop.ui.attachment_strip import Chip, _ChipWidget
-    from desktop.ui.conversation_list import ConversationListModel, ConversationRow
-    from desktop.ui.search_dialog import SearchHitModel
-    from desktop.ui.sidebar import UndoStrip
+    from desktop.ui.widgets.attachment_strip import Chip, _ChipWidget
+    from desktop.ui.widgets.conversation_list import ConversationListModel, ConversationRow
+    from desktop.ui.widgets.search_dialog import SearchHitModel
+    from desktop.ui.widgets.sidebar import UndoStrip
 
     tip = Qt.ItemDataRole.ToolTipRole
     conversations = ConversationListModel()

@@ -16,7 +16,7 @@ from desktop.store.errors import StoreError
 from desktop.store.models import Role, SearchHit
 from desktop.store.paths import default_db_path
 from desktop.store.search import HIGHLIGHT_END, HIGHLIGHT_START
-from desktop.ui.search_dialog import HTML_ROLE, SearchDialog
+from desktop.ui.widgets.search_dialog import HTML_ROLE, SearchDialog
 
 pytestmark = pytest.mark.gui
 

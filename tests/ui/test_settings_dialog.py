@@ -15,8 +15,14 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from desktop.config.profiles import Profiles
 from desktop.config.secrets import KeyringSecrets, SessionSecrets
 from desktop.config.settings import Settings
-from desktop.ui.settings.fields import BoolField, ChoiceField, ModelField, NumberField, TextField
-from desktop.ui.settings_dialog import ConversationSettingsPanel, SettingsDialog
+from desktop.ui.widgets.settings.fields import (
+    BoolField,
+    ChoiceField,
+    ModelField,
+    NumberField,
+    TextField,
+)
+from desktop.ui.widgets.settings_dialog import ConversationSettingsPanel, SettingsDialog
 
 pytestmark = pytest.mark.gui
 

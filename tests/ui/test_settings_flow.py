@@ -45,11 +45,11 @@ def test_conversation_override_wins_over_global(
     qtbot: Any, make_window: Any, fake_server: Any
 ) -> None:
     window = make_window()
-    store = window._store
+    store = window.store
     fake_server.set_default("normal", answer="fine")
     window.actions_by_id["conversation_settings"].trigger()
     assert window.panel_dock.isVisible()
-    panel = window.panel
+    panel = window.panel_flow.panel
     panel.boxes["model"].setChecked(True)
     panel.fields["model"].set_value("gpt-5.4")
     window.composer.set_text("Which model?")
@@ -58,7 +58,7 @@ def test_conversation_override_wins_over_global(
     body = fake_server.requests[-1].json
     assert body["model"] == "gpt-5.4"
     assert last_question(body) == "Which model?"
-    assert store.conversation_settings(window._current)["model"] == "gpt-5.4"
+    assert store.conversation_settings(window.current.id)["model"] == "gpt-5.4"
     assert window.status.model_label.text() == "gpt-5.4"
 
 
@@ -66,13 +66,13 @@ def test_panel_is_built_on_first_show_with_the_open_conversations_overrides(
     qtbot: Any, make_window: Any
 ) -> None:
     window = make_window()
-    store = window._store
+    store = window.store
     chat = store.create_conversation("tuned")
     store.set_conversation_settings(chat.id, {"temperature": 0.3})
     window.open_conversation(chat.id)
-    assert window._panel is None  # start-up does not pay for it
+    assert not window.panel_flow.built  # start-up does not pay for it
     window.actions_by_id["conversation_settings"].trigger()
-    panel = window.panel
+    panel = window.panel_flow.panel
     assert panel is not None and window.panel_dock.widget() is not None
     assert panel.overrides() == {"temperature": 0.3}
     # It fits its dock: no field cut off behind a horizontal scroll bar.
@@ -84,7 +84,7 @@ def test_panel_is_built_on_first_show_with_the_open_conversations_overrides(
     # Built once: hiding and showing again keeps the same panel.
     window.actions_by_id["conversation_settings"].trigger()
     window.actions_by_id["conversation_settings"].trigger()
-    assert window.panel is panel
+    assert window.panel_flow.panel is panel
 
 
 def test_request_body_reflects_every_parameter_and_omits_unset(
@@ -171,8 +171,8 @@ def test_first_painted_comes_once_even_for_an_empty_window(qtbot: Any, make_wind
     """Start-up's deferred work hangs on this signal: an empty history (a first
     start) must produce it too, and only once however many loads follow."""
     window = make_window()
-    assert window.current_conversation is None
-    qtbot.waitUntil(lambda: window._painted_once, timeout=5000)
+    assert window.current.id is None
+    qtbot.waitUntil(lambda: window.display.painted_once, timeout=5000)
     later: list[int] = []
     window.first_painted.connect(lambda: later.append(1))
     for _ in range(2):

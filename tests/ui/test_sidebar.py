@@ -12,8 +12,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFont, QRawFont
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from desktop.ui.conversation_list import PIN, ConversationRow
-from desktop.ui.sidebar import Sidebar
+from desktop.ui.widgets.conversation_list import PIN, ConversationRow
+from desktop.ui.widgets.sidebar import Sidebar
 
 pytestmark = pytest.mark.gui
 

@@ -41,7 +41,7 @@ def test_streamed_dom_equals_one_shot_rendering_and_caret_is_gone(
     fake_server.set_default("normal", answer=ANSWER, delta_size=7, delta_rate=400)
     window = make_window()
     send(qtbot, window, "Stream something long")
-    qtbot.waitUntil(lambda: bool(window._streams), timeout=5000)
+    qtbot.waitUntil(lambda: bool(window.chat._streams), timeout=5000)
     # While it streams, at most one block (the last) carries the caret.
     wait_js(qtbot, window.view, f"{BLOCKS_JS}.length > 3")
     carets = run_js(
@@ -50,7 +50,7 @@ def test_streamed_dom_equals_one_shot_rendering_and_caret_is_gone(
         f"{BLOCKS_JS}.map((b, i, all) => b.classList.contains('caret') ? i - all.length : null)"
         ".filter(x => x !== null)",
     )
-    if window._streams:  # (it may have finished on a fast machine)
+    if window.chat._streams:  # (it may have finished on a fast machine)
         assert carets in ([-1], [])
     qtbot.waitUntil(lambda: not window.composer.busy, timeout=20000)
     state = run_js(
@@ -107,7 +107,7 @@ def test_a_pinned_view_follows_blocks_taller_than_their_placeholder(
     window = make_window()
     window.resize(900, 600)
     send(qtbot, window, "Tall blocks")
-    qtbot.waitUntil(lambda: bool(window._streams), timeout=5000)
+    qtbot.waitUntil(lambda: bool(window.chat._streams), timeout=5000)
     qtbot.waitUntil(lambda: not window.composer.busy, timeout=20000)
     qtbot.wait(200)
     state = run_js(
@@ -239,7 +239,7 @@ class _FakeClock:
 
 def test_answer_is_saved_every_second_whatever_its_length(qtbot: Any) -> None:
     """A crash loses at most a second of an answer (issue #6), long or short."""
-    from desktop.ui.answer import SAVE_EVERY_MS, AnswerStream
+    from desktop.ui.flows.answer import SAVE_EVERY_MS, AnswerStream
 
     stream = AnswerStream(1, "m1", 1, "model", "http://127.0.0.1:9", None, {})
     clock = _FakeClock()
@@ -262,7 +262,7 @@ def test_answer_is_saved_every_second_whatever_its_length(qtbot: Any) -> None:
 
 
 def test_renderer_import_leaves_gc_enabled() -> None:
-    from desktop.ui.render_thread import _load_renderer
+    from desktop.ui.flows.render_thread import _load_renderer
 
     assert gc.isenabled()
     renderer = _load_renderer()
@@ -274,7 +274,7 @@ def test_long_answers_are_patched_at_most_ten_times_a_second() -> None:
     """Past LONG_CHARS the render thread waits at least LONG_GAP_S between passes."""
     import threading
 
-    from desktop.ui import render_thread as rt
+    from desktop.ui.flows import render_thread as rt
 
     class Recorder:
         """The thread's condition, recording each batching wait's timeout."""
@@ -319,7 +319,7 @@ def test_long_answers_are_patched_at_most_ten_times_a_second() -> None:
 
 def test_last_text_and_finish_reach_the_page_as_one_patch() -> None:
     from desktop.render.stream import apply_patch
-    from desktop.ui.render_thread import _merge
+    from desktop.ui.flows.render_thread import _merge
 
     class P:
         def __init__(self, start: int, blocks: list[str]) -> None:

@@ -62,13 +62,13 @@ def test_token_typed_in_settings_lives_only_in_keyring(
         fake_server.set_default("normal", answer="Hello from the fake server.")
         qtbot.waitUntil(lambda: window.view.is_ready, timeout=15000)
         window.composer.set_text("Hi")
-        window.send("Hi")
+        window.chat.send("Hi")
         qtbot.waitUntil(
             lambda: bool(fake_server.requests) and not window.composer.busy, timeout=15000
         )
         assert fake_server.requests[-1].headers["authorization"] == f"Bearer {token}"
         fake_server.set_default("http_401")
-        window.send("Again")
+        window.chat.send("Again")
         qtbot.waitUntil(lambda: not window.composer.busy, timeout=15000)
         assert token not in window.banner.label.text()
         window.close()

@@ -8,7 +8,7 @@ import sys
 import textwrap
 
 from desktop.store.models import Message, MessageStatus, Role
-from desktop.ui.turns import turn_dict
+from desktop.ui.flows.turns import turn_dict
 
 
 def answer(**fields: object) -> Message:
@@ -53,7 +53,7 @@ def test_cached_answer_opens_without_loading_the_renderer() -> None:
         """
         import sys
         from desktop.store.models import Message, MessageStatus, Role
-        from desktop.ui.turns import turn_dict
+        from desktop.ui.flows.turns import turn_dict
         m = Message(7, 1, 6, Role.ASSISTANT, "**bold**", MessageStatus.COMPLETE, 0.0, 0.0,
                     rendered_html="<p>cached</p>")
         turn = turn_dict(m)
