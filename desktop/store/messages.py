@@ -221,9 +221,13 @@ class MessagesMixin:
         response_id: str | None = None,
         error: str | None = None,
         response: Any = None,
+        rendered: tuple[str | int, str] | None = None,
     ) -> None:
         """End a streaming answer with its final status and data. Arguments left
-        as None keep what is stored (e.g. the text saved while streaming)."""
+        as None keep what is stored (e.g. the text saved while streaming).
+        `rendered` is (renderer version, HTML) of the final text when the caller has
+        it already (a streamed answer's blocks), so opening the conversation later
+        renders nothing."""
         status = MessageStatus(status)
         if status not in FINAL_STATUSES:
             raise ValueError(f"not a final status: {status}")
@@ -236,13 +240,16 @@ class MessagesMixin:
                     input_tokens = ?, cached_tokens = ?, output_tokens = ?,
                     reasoning_tokens = ?, total_tokens = ?,
                     model = coalesce(?, model), response_id = ?, error = ?,
-                    response_json = coalesce(?, response_json), rendered_html = NULL
+                    response_json = coalesce(?, response_json),
+                    renderer_version = ?, rendered_html = ?
                 WHERE id = ? RETURNING conversation_id""",
                 (
                     str(status), now, text, reasoning,
                     u.input_tokens, u.cached_tokens, u.output_tokens,
                     u.reasoning_tokens, u.total_tokens,
-                    model, response_id, error, blobs.dump(response), message_id,
+                    model, response_id, error, blobs.dump(response),
+                    str(rendered[0]) if rendered else None, rendered[1] if rendered else None,
+                    message_id,
                 ),
             )  # fmt: skip
             row = cur.fetchone()

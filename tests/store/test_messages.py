@@ -34,6 +34,18 @@ def test_failed_answer_keeps_error_and_partial_text(store: Store) -> None:
         store.finish_message(a.id, MessageStatus.STREAMING)
 
 
+def test_final_save_keeps_the_html_it_is_given_for_its_renderer_only(store: Store) -> None:
+    conv = store.create_conversation()
+    a = store.start_assistant_message(store.add_user_message(conv.id, "q").id)
+    store.finish_message(a.id, MessageStatus.COMPLETE, text="**4**", rendered=(7, "<p>4</p>"))
+    assert store.rendered_html(a.id, 7) == "<p>4</p>"
+    assert store.rendered_html(a.id, 8) is None  # another renderer draws it anew
+    b = store.start_assistant_message(store.add_user_message(conv.id, "q2").id)
+    store.set_rendered_html(b.id, 7, "<p>stale</p>")
+    store.finish_message(b.id, MessageStatus.COMPLETE, text="new")
+    assert store.rendered_html(b.id, 7) is None  # new text without HTML clears the old
+
+
 def test_tail_returns_last_messages_in_order(store: Store) -> None:
     conv = store.create_conversation()
     for i in range(10):

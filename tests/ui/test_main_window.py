@@ -640,3 +640,29 @@ def test_switching_conversation_while_streaming_finishes_in_its_own(
     assert window.store.messages(second)[-1].text == "slow " * 300
     assert window.store.messages(first)[-1].text == "First conversation answer."
     assert "slow" not in answer_text(qtbot, window)
+
+
+def test_a_finished_answer_opens_again_without_rendering(
+    make_window: Any, qtbot: Any, fake_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The streamed answer's HTML is saved with it, so opening its conversation
+    later renders nothing on the GUI thread (a 200 KB answer took 0.5 s)."""
+    import desktop.render
+    from desktop.render import RENDERER_VERSION, render_markdown
+
+    fake_server.set_default("normal", answer=ANSWER, reasoning="")  # a summary is short
+    window = make_window()
+    ask(qtbot, window, "When do the trains meet?")
+    first = window.current.id
+    answer = window.store.messages(first)[-1]
+    assert window.store.rendered_html(answer.id, RENDERER_VERSION) == render_markdown(ANSWER)
+
+    def refuse(text: str) -> str:
+        raise AssertionError("rendered again on opening")
+
+    monkeypatch.setattr(desktop.render, "render_markdown", refuse)
+    window.new_conversation()
+    window.open_conversation(first)
+    qtbot.waitUntil(lambda: "Done." in answer_text(qtbot, window), timeout=5000)
+    count = run_js(qtbot, window.view, "document.querySelectorAll('.turn.assistant math').length")
+    assert count == 2

@@ -327,7 +327,7 @@ class ChatFlow(QObject):
             # The page is told first: it draws the final frame in its own process
             # while this thread saves (10-40 ms for a long answer) and updates the list.
             self._view.finish_answer(stream.turn_id, *notice_for(outcome.status, error))
-        self._save(stream, outcome, error)
+        self._save(stream, outcome, error, rendered=True)
         stream.release()  # saved: the page and the store have all of it
         if outcome.usage is not None:
             self._last_usage[conv_id] = outcome.usage
@@ -361,8 +361,18 @@ class ChatFlow(QObject):
                 details=failure.details if failure else "",
             )
 
-    def _save(self, stream: AnswerStream, outcome: AnswerOutcome, error: str) -> None:
+    def _save(
+        self, stream: AnswerStream, outcome: AnswerOutcome, error: str, rendered: bool = False
+    ) -> None:
+        """`rendered`: the render thread has drawn the whole answer, so its blocks are
+        the final text's HTML (streamed equals one-shot) and are kept with it; opening
+        the conversation later renders nothing on the GUI thread."""
         reply = outcome.reply
+        html = None
+        if rendered and outcome.text and stream.blocks:
+            from desktop.render import RENDERER_VERSION
+
+            html = (RENDERER_VERSION, "".join(stream.blocks))
         # Kept in memory and tried again should the history be locked or full.
         save = partial(
             self._store.finish_message,
@@ -375,6 +385,7 @@ class ChatFlow(QObject):
             response_id=reply.response_id if reply else None,
             error=error or None,
             response=stream.record(outcome),
+            rendered=html,
         )
         self.unsaved.save(stream.message_id, save)
 
