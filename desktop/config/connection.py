@@ -37,13 +37,16 @@ class Connection:
     model: str
     overridden: frozenset[str] = frozenset()
     token_problem: str | None = None
+    # Ask for answers that keep running on the server (the profile's choice, unless
+    # its server showed it does not support them).
+    background: bool = False
 
     def __repr__(self) -> str:
         token = "<hidden>" if self.token else None
         return (
             f"Connection(base_url={self.base_url!r}, token={token}, "
             f"profile_id={self.profile_id!r}, model={self.model!r}, "
-            f"overridden={sorted(self.overridden)!r})"
+            f"overridden={sorted(self.overridden)!r}, background={self.background})"
         )
 
     @property
@@ -99,6 +102,7 @@ def resolve_connection(
         model=settings.get("model"),
         overridden=frozenset(env),
         token_problem=token_problem,
+        background=profile.runs_on_server,
     )
 
 
