@@ -71,6 +71,9 @@ def test_sigkill_mid_answer_keeps_question_and_answer(
     if not shutil.which("xdotool") or not os.environ.get("DISPLAY"):
         pytest.fail("needs xdotool and an X display (run through scripts/test.sh)")
     fake_server.set_default("normal", answer=ANSWER, delta_size=30, delta_rate=40)
+    # An ordinary stream, which a crash ends: a server that keeps answers running
+    # gives them back instead (test_background_recovery.py).
+    fake_server.background.set_mode("refuse_400")
     env = _env(isolated_dirs, fake_server.base_url)
     db = isolated_dirs["data"] / "parley" / "history.sqlite3"
     app = subprocess.Popen([_parley()], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
