@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.running_app import RunningApp, app_env
+from tests.e2e.test_crash_recovery import _answer_row
 from tests.fakeserver import FakeResponsesServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.gui]
@@ -22,13 +23,7 @@ ANSWER = "".join(f"word{i} " for i in range(1500))
 
 
 def _answer(db: Path) -> Any:
-    if not db.exists():
-        return None
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-        return conn.execute(
-            "SELECT text, status, response_id, sequence_number FROM messages"
-            " WHERE role = 'assistant' ORDER BY id DESC LIMIT 1"
-        ).fetchone()
+    return _answer_row(db, "text, status, response_id, sequence_number")
 
 
 def _wait_for(db: Path, ready: Any, timeout: float) -> Any:

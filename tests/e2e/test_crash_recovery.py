@@ -55,13 +55,13 @@ def _xdotool(*args: str, timeout: float = 30) -> str:
     return done.stdout.strip()
 
 
-def _answer_row(db: Path) -> Any:
+def _answer_row(db: Path, columns: str = "text, status, updated") -> Any:
+    """`columns` of the last answer in the history file `db`, or None."""
     if not db.exists():
         return None
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
         return conn.execute(
-            "SELECT text, status, updated FROM messages WHERE role = 'assistant'"
-            " ORDER BY id DESC LIMIT 1"
+            f"SELECT {columns} FROM messages WHERE role = 'assistant' ORDER BY id DESC LIMIT 1"
         ).fetchone()
 
 
