@@ -131,6 +131,9 @@ class ResponseWorker(QObject):
             if reply is None:
                 failure = Failure("The server closed the answer without finishing it.", "network")
         except ApiError as error:
+            # The ordinary stream blanks the token out of what the server said; an
+            # answer followed on the server (background.py) is told here.
+            error.redact((self._token,))
             failure = failure_from(error)
         except Exception as error:
             log.exception("unexpected error while streaming a response")

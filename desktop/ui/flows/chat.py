@@ -5,7 +5,6 @@ when their conversation is deleted or the window closes."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Callable
 from functools import partial
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.store.errors import StoreError
 from desktop.store.models import MessageStatus
+from desktop.ui.flows.kept import keep_lost, left_running, save_checkpoint, was_lost
 from desktop.ui.flows.turns import (
     notice_for,
     request_body,
@@ -50,9 +50,6 @@ log = logging.getLogger(__name__)
 FINAL_SAVE_DELAY_MS = 150
 # How long `shutdown` waits for an answer's threads to end.
 JOIN_MS = 2000
-# Failures (`Failure.kind`) after which a background answer may still be on the server:
-# the connection stayed away, or the server was unwell, or no longer has it.
-LOST = frozenset({"network", "apitimeout", "server", "notfound"})
 
 
 class ChatFlow(QObject):
@@ -250,18 +247,13 @@ class ChatFlow(QObject):
         """At start: answers that a closed or killed Parley left running on the server
         continue from their last saved event (or arrive whole if they finished
         meanwhile), before the window offers Retry for them."""
-        try:
-            answers = self._store.resumable_answers()
-        except StoreError as err:
-            log.warning("could not look for answers to resume: %s", err)
-            return
+        answers = left_running(self._store)
         if not answers:
             return
         connection = self._config.connection()  # looks the token up: only when needed
         if connection.problem:
             return  # shown interrupted, with Retry, which says what is missing
-        # Oldest first: the last of each conversation is the one shown.
-        for message in {m.conversation_id: m for m in answers}.values():
+        for message in answers:
             self._resume(message, connection)
 
     def _resume(self, message: Message, connection: Connection) -> None:
@@ -299,7 +291,7 @@ class ChatFlow(QObject):
             resumed,
         )
         show_answer(stream, self._view, self._status, self._current)
-        stream.progress.connect(partial(self._save_progress, stream))
+        stream.progress.connect(partial(save_checkpoint, self._store, stream))
         stream.done.connect(partial(self._on_answer_done, stream))
         # What the server showed it supports is remembered for the profile; falling
         # back to the ordinary stream is silent.
@@ -312,21 +304,6 @@ class ChatFlow(QObject):
             self._status.waiting()
         stream.start()
         return stream
-
-    def _save_progress(
-        self, stream: AnswerStream, text: str, reasoning: str, sequence: int | None
-    ) -> None:
-        # A background answer's text is saved with its id and the number of the last
-        # event it includes, in one write: a resume continues exactly where it ends.
-        response_id = stream.response_id if sequence is not None else None
-        try:
-            self._store.update_streaming(
-                stream.message_id, text, reasoning, response_id=response_id, sequence=sequence
-            )
-        except StoreError as err:
-            # Each save holds the whole answer so far: the next one, or the final
-            # save (kept and retried until it succeeds), makes up for this one.
-            log.warning("could not save the answer so far: %s", err)
 
     # --------------------------------------------------------- stop, edit
     def stop(self) -> None:
@@ -363,9 +340,8 @@ class ChatFlow(QObject):
         conv_id = stream.conversation_id
         if self._streams.get(conv_id) is not stream:
             return  # ended by `shutdown`, which saved it
-        failure = outcome.failure
-        if stream.checkpoint is not None and failure is not None and failure.kind in LOST:
-            outcome = self._left_on_server(stream, outcome)
+        if was_lost(stream, outcome):
+            outcome = keep_lost(self._store, stream, outcome)
         deferred = (
             not self._closing
             and conv_id == self._current.id
@@ -468,38 +444,6 @@ class ChatFlow(QObject):
         )
         self.unsaved.save(stream.message_id, save)
 
-    def _left_on_server(self, stream: AnswerStream, outcome: AnswerOutcome) -> AnswerOutcome:
-        """A background answer whose stream failed (the network stayed away, or the
-        server lost it) is kept interrupted as its last checkpoint left it: Retry then
-        resumes it without paying again, or, once the server has it no more, asks anew."""
-        failure = outcome.failure
-        gone = failure is not None and failure.kind == "notfound"
-        text, reasoning, _sequence = stream.saved_state()
-        if gone:
-            try:
-                self._store.forget_resume(stream.message_id)
-            except StoreError as err:
-                log.warning("could not forget the answer the server lost: %s", err)
-        else:
-            self._leave_streaming(stream)
-        return dataclasses.replace(outcome, status="interrupted", text=text, reasoning=reasoning)
-
-    def _leave_streaming(self, stream: AnswerStream) -> None:
-        """Saves a background answer as its last checkpoint left it, still streaming:
-        the next start marks it interrupted and resumes it from there."""
-        text, reasoning, sequence = stream.saved_state()
-        try:
-            self._store.update_streaming(
-                stream.message_id,
-                text,
-                reasoning,
-                response_id=stream.response_id,
-                sequence=sequence,
-            )
-        except StoreError as err:
-            # The save of a second ago holds its own checkpoint: the resume starts there.
-            log.warning("could not save the answer left running: %s", err)
-
     # ----------------------------------------------------------- shutdown
     def shutdown(self, conv_id: int | None = None) -> None:
         """Ends the answers in flight at once and saves what arrived as stopped: the
@@ -526,7 +470,9 @@ class ChatFlow(QObject):
                 log.warning("a response thread did not stop within 2 s")
             self._streams.pop(stream.conversation_id, None)
             if stream in leaving:
-                self._leave_streaming(stream)
+                # As its last checkpoint left it, still streaming: the next start marks
+                # it interrupted and resumes it from there.
+                save_checkpoint(self._store, stream, *stream.saved_state())
             else:
                 self._save(stream, stream.outcome("stopped"), "")
             stream.release()
