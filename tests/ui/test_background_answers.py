@@ -111,41 +111,68 @@ def test_stop_stops_the_answer_on_the_server_and_keeps_what_arrived(
     assert state(window) == "Stopped"
 
 
-def test_closing_the_window_leaves_the_answer_running_and_the_next_start_resumes_it(
-    make_window: Any, qtbot: Any, fake_server: FakeResponsesServer
-) -> None:
-    window = asking(make_window, qtbot, fake_server, rate=80)
-    conv_id = window.current.id
+def left_running(make_window: Any, qtbot: Any, server: FakeResponsesServer) -> Any:
+    """Asks, closes the window mid-answer, and does what the next start does first;
+    returns the answer as the window left it."""
+    window = asking(make_window, qtbot, server, rate=80)
 
     def saved_with_sequence() -> bool:
         answer = last_answer(window)
         return answer.sequence_number is not None and len(answer.text) > 50
 
     qtbot.waitUntil(saved_with_sequence, timeout=10000)
+    conv_id = window.current.id
     window.close()
-    assert fake_server.background.cancelled == []  # still running on the server
     with Store(default_db_path()) as store:
         left = store.messages(conv_id)[-1]
-        assert left.status == "streaming" and left.response_id == "resp_bg0001"
-        job = fake_server.background.job("resp_bg0001")
-        # The text saved is exactly that of the events up to the number saved with it.
-        shown = "".join(
-            event["delta"]
-            for event in _events(job)
-            if event.get("type") == "response.output_text.delta"
-            and event["sequence_number"] <= left.sequence_number
-        )
-        assert left.text == shown
-        store.recover_interrupted()  # what the next start does first
+        store.recover_interrupted()
+    return left
+
+
+def test_closing_the_window_leaves_the_answer_running_and_the_next_start_resumes_it(
+    make_window: Any, qtbot: Any, fake_server: FakeResponsesServer
+) -> None:
+    left = left_running(make_window, qtbot, fake_server)
+    assert fake_server.background.cancelled == []  # still running on the server
+    assert left.status == "streaming" and left.response_id == "resp_bg0001"
+    job = fake_server.background.job("resp_bg0001")
+    # The text saved is exactly that of the events up to the number saved with it.
+    shown = "".join(
+        event["delta"]
+        for event in _events(job)
+        if event.get("type") == "response.output_text.delta"
+        and event["sequence_number"] <= left.sequence_number
+    )
+    assert left.text == shown
 
     again = make_window()
-    qtbot.waitUntil(lambda: again.current.id == conv_id, timeout=5000)
+    qtbot.waitUntil(lambda: again.current.id == left.conversation_id, timeout=5000)
     assert not again.banner.isVisible()  # continuing, not offering Retry
     wait_idle(qtbot, again)
-    answer = again.store.messages(conv_id)[-1]
+    answer = again.store.messages(left.conversation_id)[-1]
     assert (answer.status, answer.text) == ("complete", ANSWER)
     assert len(posts(fake_server)) == 1
     assert resumes(fake_server)[-1].endswith(f"starting_after={left.sequence_number}")
+
+
+def test_retry_fetches_the_rest_of_an_answer_the_server_still_has(
+    make_window: Any, qtbot: Any, fake_server: FakeResponsesServer
+) -> None:
+    left = left_running(make_window, qtbot, fake_server)
+    fake_server.background.failing_resumes = 100  # the server is unwell at start
+    window = make_window()
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=20000)
+    assert window.banner.retry.isVisible()
+    kept = window.store.messages(left.conversation_id)[-1]
+    assert (kept.status, kept.text) == ("interrupted", left.text)
+    assert kept.sequence_number == left.sequence_number  # still resumable
+    fake_server.background.failing_resumes = 0
+    window.banner.retry.click()
+    wait_idle(qtbot, window)
+    answer = last_answer(window)
+    assert (answer.id, answer.status, answer.text) == (left.id, "complete", ANSWER)
+    assert len(posts(fake_server)) == 1  # fetched, not paid for again
+    assert len(window.store.versions(answer.id)) == 1
 
 
 def _events(job: Any) -> list[dict[str, Any]]:
