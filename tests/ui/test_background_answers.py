@@ -155,6 +155,21 @@ def test_closing_the_window_leaves_the_answer_running_and_the_next_start_resumes
     assert resumes(fake_server)[-1].endswith(f"starting_after={left.sequence_number}")
 
 
+def test_closing_the_window_while_a_resume_waits_leaves_the_answer_on_the_server(
+    make_window: Any, qtbot: Any, fake_server: FakeResponsesServer
+) -> None:
+    left = left_running(make_window, qtbot, fake_server)
+    fake_server.background.failing_resumes = 100  # nothing arrives while it is open
+    window = make_window()
+    qtbot.waitUntil(lambda: len(resumes(fake_server)) >= 1, timeout=10000)
+    window.close()
+    assert fake_server.background.cancelled == []
+    with Store(default_db_path()) as store:
+        kept = store.messages(left.conversation_id)[-1]
+    assert (kept.text, kept.sequence_number) == (left.text, left.sequence_number)
+    assert kept.status in {"streaming", "interrupted"}  # resumed by the next start
+
+
 def test_retry_fetches_the_rest_of_an_answer_the_server_still_has(
     make_window: Any, qtbot: Any, fake_server: FakeResponsesServer
 ) -> None:

@@ -143,7 +143,9 @@ class AnswerStream(QObject):
         # after a crash continues exactly where the saved text ends.
         self.response_id = background.resume_id if background else None
         self.checkpoint: tuple[int, int, int] | None = None
-        self.kept_on_server = False
+        # Known to be on the server: followed there from the start, or seen numbered.
+        self.kept_on_server = background is not None and background.resume_id is not None
+        self._said_on_server = False
         self._text_len = self._reasoning_len = 0
         self._reconnecting = False
         self._ordinary = False  # asked to keep it running, the server did not
@@ -249,8 +251,9 @@ class AnswerStream(QObject):
             return  # numbered events, but nothing kept to resume them from
         # Everything through event `sequence` has been handled (events arrive in order).
         self.checkpoint = (sequence, self._text_len, self._reasoning_len)
-        if not self.kept_on_server:
-            self.kept_on_server = True
+        self.kept_on_server = True
+        if not self._said_on_server:
+            self._said_on_server = True
             self.on_server.emit()
         if self._last_save.elapsed() >= SAVE_EVERY_MS:
             self._last_save.restart()
