@@ -191,6 +191,8 @@ class ConnectionForm(QWidget):
         )
         self.keep_running_note = self._note()
         self.keep_running_note.setAccessibleName("Server support")
+        # Several lines in a row sized for fewer: they start under the box, not mid-row.
+        self.keep_running_note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         form.addRow("", self._stack(self.keep_running, self.keep_running_note))
 
         test_row = QHBoxLayout()
