@@ -155,12 +155,20 @@ def test_closing_the_window_leaves_the_answer_running_and_the_next_start_resumes
     assert resumes(fake_server)[-1].endswith(f"starting_after={left.sequence_number}")
 
 
+def reopened_while_unwell(
+    make_window: Any, qtbot: Any, server: FakeResponsesServer
+) -> tuple[Any, Any]:
+    """An answer left running, and the next start's window, whose resumes the server
+    answers 503 for now."""
+    left = left_running(make_window, qtbot, server)
+    server.background.failing_resumes = 100
+    return left, make_window()
+
+
 def test_closing_the_window_while_a_resume_waits_leaves_the_answer_on_the_server(
     make_window: Any, qtbot: Any, fake_server: FakeResponsesServer
 ) -> None:
-    left = left_running(make_window, qtbot, fake_server)
-    fake_server.background.failing_resumes = 100  # nothing arrives while it is open
-    window = make_window()
+    left, window = reopened_while_unwell(make_window, qtbot, fake_server)
     qtbot.waitUntil(lambda: len(resumes(fake_server)) >= 1, timeout=10000)
     window.close()
     assert fake_server.background.cancelled == []
@@ -173,9 +181,7 @@ def test_closing_the_window_while_a_resume_waits_leaves_the_answer_on_the_server
 def test_retry_fetches_the_rest_of_an_answer_the_server_still_has(
     make_window: Any, qtbot: Any, fake_server: FakeResponsesServer
 ) -> None:
-    left = left_running(make_window, qtbot, fake_server)
-    fake_server.background.failing_resumes = 100  # the server is unwell at start
-    window = make_window()
+    left, window = reopened_while_unwell(make_window, qtbot, fake_server)
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=20000)
     assert window.banner.retry.isVisible()
     kept = window.store.messages(left.conversation_id)[-1]
