@@ -55,7 +55,13 @@ class WindowConfig:
         """Remember (in settings.toml) whether a profile's server keeps answers running."""
         from desktop.config.profiles import Profiles
 
-        if Profiles(self.settings).learn_background(profile_id, supported, note):
+        try:
+            changed = Profiles(self.settings).learn_background(profile_id, supported, note)
+        except ValueError as exc:
+            # A hand-edited profile that no longer validates: nothing to remember it in.
+            log.warning("could not remember what the server supports: %s", exc)
+            return
+        if changed:
             try:
                 self.settings.save()
             except OSError as exc:

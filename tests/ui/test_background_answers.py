@@ -111,6 +111,15 @@ def test_stop_stops_the_answer_on_the_server_and_keeps_what_arrived(
     assert state(window) == "Stopped"
 
 
+def test_deleting_the_conversation_stops_its_answer_on_the_server(
+    make_window: Any, qtbot: Any, fake_server: FakeResponsesServer
+) -> None:
+    window = asking(make_window, qtbot, fake_server, rate=60)
+    qtbot.waitUntil(lambda: "running on the server" in state(window), timeout=10000)
+    window.delete_conversation(window.current.id)
+    qtbot.waitUntil(lambda: fake_server.background.cancelled == ["resp_bg0001"], timeout=5000)
+
+
 def left_running(make_window: Any, qtbot: Any, server: FakeResponsesServer) -> Any:
     """Asks, closes the window mid-answer, and does what the next start does first;
     returns the answer as the window left it."""
