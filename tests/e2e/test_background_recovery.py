@@ -16,6 +16,7 @@ import pytest
 from tests.e2e.running_app import RunningApp, app_env
 from tests.e2e.test_crash_recovery import _answer_row
 from tests.fakeserver import FakeResponsesServer
+from tests.fakeserver.scenarios import DEFAULT_REASONING
 
 pytestmark = [pytest.mark.e2e, pytest.mark.gui]
 
@@ -23,7 +24,7 @@ ANSWER = "".join(f"word{i} " for i in range(1500))
 
 
 def _answer(db: Path) -> Any:
-    return _answer_row(db, "text, status, response_id, sequence_number")
+    return _answer_row(db, "text, status, response_id, sequence_number, reasoning")
 
 
 def _wait_for(db: Path, ready: Any, timeout: float) -> Any:
@@ -59,7 +60,7 @@ def test_sigkill_mid_answer_then_start_again_gives_the_whole_answer_without_a_se
         app.process.wait(10)
     finally:
         app.stop()
-    text, status, response_id, sequence = _answer(db)
+    text, status, response_id, sequence, _reasoning = _answer(db)
     assert (status, response_id) == ("streaming", "resp_bg0001")
     assert ANSWER.startswith(text) and len(text) < len(ANSWER)
 
@@ -70,6 +71,7 @@ def test_sigkill_mid_answer_then_start_again_gives_the_whole_answer_without_a_se
     finally:
         again.stop()
     assert final[:2] == (ANSWER, "complete")  # every word once, in order
+    assert final[4] == DEFAULT_REASONING  # and the reasoning, begun before the kill, once
     assert [r.method for r in fake_server.requests].count("POST") == 1
     resumed = [r.path for r in fake_server.requests if r.method == "GET"]
     assert resumed == [f"/v1/responses/resp_bg0001?stream=true&starting_after={sequence}"]

@@ -16,6 +16,7 @@ from desktop.store import Store
 from desktop.store.paths import default_db_path
 from tests.fakeserver import FakeResponsesServer
 from tests.fakeserver.background import Break
+from tests.fakeserver.scenarios import DEFAULT_REASONING
 
 pytestmark = pytest.mark.gui
 
@@ -160,6 +161,7 @@ def test_closing_the_window_leaves_the_answer_running_and_the_next_start_resumes
     wait_idle(qtbot, again)
     answer = again.store.messages(left.conversation_id)[-1]
     assert (answer.status, answer.text) == ("complete", ANSWER)
+    assert answer.reasoning == DEFAULT_REASONING  # begun before the cut: not twice
     assert len(posts(fake_server)) == 1
     assert resumes(fake_server)[-1].endswith(f"starting_after={left.sequence_number}")
 

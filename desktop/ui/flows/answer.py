@@ -362,6 +362,10 @@ class AnswerStream(QObject):
         if reply.text and reply.text != self.text and not resumed_tail:
             self._text = [reply.text]
             self._render.replace(reply.text)
+        if self.resumed and reply.reasoning:
+            # Followed from a resume point, the final object's reasoning is the whole
+            # (parts begun before it came here without their separators).
+            self._reasoning = [reply.reasoning]
         status = "incomplete" if reply.status == "incomplete" else "complete"
         self._complete(self._outcome_of(status, reply, None))
 
