@@ -37,6 +37,8 @@ class Connection:
     model: str
     overridden: frozenset[str] = frozenset()
     token_problem: str | None = None
+    # A server of one's own (a custom profile, or PARLEY_BASE_URL) may take no token.
+    token_required: bool = True
 
     def __repr__(self) -> str:
         token = "<hidden>" if self.token else None
@@ -51,7 +53,7 @@ class Connection:
         """A sentence saying what is missing before a request can be sent, or None."""
         if not self.base_url:
             return "Set your Cloudflare account ID or a base URL in Settings \u203a Connection."
-        if not self.token:
+        if not self.token and self.token_required:
             return self.token_problem or "Add your API token in Settings \u203a Connection."
         return None
 
@@ -99,6 +101,7 @@ def resolve_connection(
         model=settings.get("model"),
         overridden=frozenset(env),
         token_problem=token_problem,
+        token_required=profile.kind != "custom" and ENV_BASE_URL not in env,
     )
 
 

@@ -319,6 +319,17 @@ def test_without_connection_the_window_says_what_to_set(
     assert window.composer.text() == "Hello?"  # nothing lost
 
 
+def test_a_local_server_is_used_without_a_token(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    fake_server.set_default("normal", answer="No token needed here.")
+    window = make_window(environ={"PARLEY_BASE_URL": fake_server.base_url})
+    ask(qtbot, window, "Hello?")
+    assert not window.banner.isVisible()
+    assert "No token needed here." in answer_text(qtbot, window)
+    assert "authorization" not in fake_server.requests[-1].headers
+
+
 def test_close_while_streaming_cancels_cleanly(
     make_window: Any, qtbot: Any, fake_server: Any
 ) -> None:
