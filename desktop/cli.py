@@ -41,6 +41,12 @@ EXIT_INTERRUPTED = 130
 log = logging.getLogger(__name__)
 
 
+ENVIRONMENT_HELP = (
+    "Environment: CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN, PARLEY_BASE_URL; "
+    "without them, the connection chosen in the app."
+)
+
+
 class UsageError(Exception):
     """Bad command line or missing configuration: exit status 2 with one sentence."""
 
@@ -57,10 +63,12 @@ class Connection:
 
 
 def resolve_connection(env: Mapping[str, str] | None = None) -> Connection:
-    """The connection from the environment (saved settings and keyring come later).
+    """The connection from the environment, or else from the app's saved settings
+    and keyring.
 
     `PARLEY_BASE_URL` wins over the Cloudflare account; the token is optional only
-    for a custom base URL, since local servers need none.
+    for a custom base URL, since local servers need none. With neither set, the
+    server and token are those of the profile chosen in the app.
     """
     env = os.environ if env is None else env
     token = env.get("CLOUDFLARE_API_TOKEN", "").strip() or None
@@ -69,13 +77,33 @@ def resolve_connection(env: Mapping[str, str] | None = None) -> Connection:
         return Connection(base_url, token)
     account = env.get("CLOUDFLARE_ACCOUNT_ID", "").strip()
     if not account:
-        raise UsageError(
-            "Set CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN "
-            "(or PARLEY_BASE_URL for another server) to use parley ask."
-        )
+        return _saved_connection(env)
     if token is None:
         raise UsageError("Set CLOUDFLARE_API_TOKEN to your Cloudflare API token.")
     return Connection(cloudflare_base_url(account), token)
+
+
+def _saved_connection(env: Mapping[str, str]) -> Connection:
+    """The server and token of the profile chosen in the app's settings."""
+    from desktop.config import connection as saved
+    from desktop.config.profiles import Profiles
+    from desktop.config.secrets import default_secret_store
+    from desktop.config.settings import Settings
+
+    settings = Settings()
+    kind = Profiles(settings).active().kind
+    found = saved.resolve_connection(settings, default_secret_store(), env)
+    if not found.base_url:
+        raise UsageError(
+            "Set CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN "
+            "(or PARLEY_BASE_URL for another server), or connect in the app's settings, "
+            "to use parley ask."
+        )
+    if found.token is None and kind != "custom":  # only a local server may need none
+        why = f" ({found.token_problem})" if found.token_problem else ""
+        where = "Set CLOUDFLARE_API_TOKEN or save" if kind == "cloudflare" else "Save"
+        raise UsageError(f"{where} your API token in the app's settings{why}.")
+    return Connection(found.base_url, found.token)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -88,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="parley ask",
         description="Ask one question and print the answer as it streams.",
-        epilog="Environment: CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN, PARLEY_BASE_URL.",
+        epilog=ENVIRONMENT_HELP,
     )
     p.add_argument("prompt", metavar="PROMPT", help="The question; '-' reads it from stdin")
     # The request parameters' options come from their declarations; the others say
@@ -253,7 +281,7 @@ def resume_main(argv: Sequence[str]) -> int:
     parser = _Parser(
         prog="parley resume",
         description="Print an answer kept running on the server (parley ask --background).",
-        epilog="Environment: CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_API_TOKEN, PARLEY_BASE_URL.",
+        epilog=ENVIRONMENT_HELP,
     )
     parser.add_argument("response_id", metavar="ID", help="The response id ask printed")
     parser.add_argument(

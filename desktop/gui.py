@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from types import TracebackType
@@ -287,7 +287,24 @@ def run_gui(args: list[str]) -> int:
         process.start_up_over()  # had start-up ended early
 
 
+def no_display(environ: Mapping[str, str], args: Sequence[str], platform: str) -> str | None:
+    """A sentence when there is plainly no graphical session to open a window on
+    (Qt would abort the process with only a log line), else None."""
+    if not platform.startswith("linux") or "-platform" in args:
+        return None
+    if any(environ.get(name) for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")):
+        return None
+    return (
+        "Parley needs a graphical desktop and found none (DISPLAY and WAYLAND_DISPLAY are "
+        "not set). From a terminal, use 'parley ask'; on a server, run it under xvfb-run."
+    )
+
+
 def _run_gui(args: list[str]) -> int:
+    missing = no_display(os.environ, args, sys.platform)
+    if missing:
+        sys.stderr.write(f"parley: {missing}\n")
+        return 1
     from desktop.config.environment import take_environment
 
     # Before anything can start a child process; Parley reads its own copy.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_MS = 500
-MESSAGE = b"activate\n"
+MESSAGE = b"activate"
+# What the launcher gave the new process so that its window may take the focus
+# (Wayland's xdg-activation; X11 startup notification): handed to the running one.
+ACTIVATION_VARIABLES = ("XDG_ACTIVATION_TOKEN", "DESKTOP_STARTUP_ID")
+TOKEN = re.compile(r"[A-Za-z0-9_.:+=/-]{1,256}")
 
 
 def server_name(data_dir: Path) -> str:
@@ -31,9 +36,10 @@ def server_name(data_dir: Path) -> str:
 
 
 class SingleInstance(QObject):
-    """Signals: activated() when another launch asked this window to come forward."""
+    """Signals: activated(token) when another launch asked this window to come
+    forward; `token` is the launcher's activation token, or ""."""
 
-    activated = Signal()
+    activated = Signal(str)
 
     def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -47,7 +53,7 @@ class SingleInstance(QObject):
         socket.connectToServer(self.name)
         if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
             return False  # nobody listens, or a stale socket left by a crash
-        socket.write(MESSAGE)
+        socket.write(MESSAGE + b" " + activation_token(os.environ).encode() + b"\n")
         sent = socket.waitForBytesWritten(CONNECT_TIMEOUT_MS)
         socket.disconnectFromServer()
         return sent
@@ -69,21 +75,42 @@ class SingleInstance(QObject):
     def _accept(self) -> None:
         assert self._server is not None
         while (socket := self._server.nextPendingConnection()) is not None:
-            socket.readyRead.connect(lambda s=socket: self._read(s))
+            # A bound method, not a lambda holding `socket` and `self`: such a cycle
+            # is freed by Python's collector at any moment, even inside a slot.
+            socket.readyRead.connect(self._ready_read)
             socket.disconnected.connect(socket.deleteLater)
             if socket.bytesAvailable():
                 self._read(socket)
 
+    def _ready_read(self) -> None:
+        socket = self.sender()
+        if isinstance(socket, QLocalSocket):
+            self._read(socket)
+
     def _read(self, socket: QLocalSocket) -> None:
-        data = bytes(socket.readAll().data())
-        if MESSAGE.strip() in data:
+        words = bytes(socket.readAll().data()).decode("ascii", "replace").split()
+        if words[:1] == [MESSAGE.decode()]:
             log.info("another launch asked this window to come forward")
-            self.activated.emit()
+            token = words[1] if len(words) > 1 and TOKEN.fullmatch(words[1]) else ""
+            self.activated.emit(token)
 
 
-def bring_forward(window: QWidget) -> None:
+def activation_token(environ: os._Environ[str] | dict[str, str]) -> str:
+    """The activation token this process was launched with, or ""."""
+    for name in ACTIVATION_VARIABLES:
+        token = environ.get(name, "")
+        if TOKEN.fullmatch(token):
+            return token
+    return ""
+
+
+def bring_forward(window: QWidget, token: str = "") -> None:
     """Shows the window above the others with keyboard focus (as far as the
-    window manager allows one program to raise itself)."""
+    window manager allows one program to raise itself). On Wayland the launcher's
+    `token` is what allows it: Qt's Wayland plugin takes it from the environment
+    when the window asks to be activated."""
+    if token:
+        os.environ["XDG_ACTIVATION_TOKEN"] = token
     if window.isMinimized():
         window.showNormal()
     window.show()

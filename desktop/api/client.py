@@ -272,7 +272,7 @@ class ResponsesClient:
         *,
         url: str | None = None,
     ) -> httpx.Response:
-        """POST the body (or GET `url` when there is none); retry what DESIGN 3.2
+        """POST the body (or GET `url` when there is none); retry what `retry.py`
         allows. Returns a response still open."""
         if self._closed:
             raise RuntimeError("ResponsesClient used after close()")

@@ -40,6 +40,8 @@ class Connection:
     # Ask for answers that keep running on the server (the profile's choice, unless
     # its server showed it does not support them).
     background: bool = False
+    # A server of one's own (a custom profile, or PARLEY_BASE_URL) may take no token.
+    token_required: bool = True
 
     def __repr__(self) -> str:
         token = "<hidden>" if self.token else None
@@ -54,7 +56,7 @@ class Connection:
         """A sentence saying what is missing before a request can be sent, or None."""
         if not self.base_url:
             return "Set your Cloudflare account ID or a base URL in Settings \u203a Connection."
-        if not self.token:
+        if not self.token and self.token_required:
             return self.token_problem or "Add your API token in Settings \u203a Connection."
         return None
 
@@ -103,6 +105,7 @@ def resolve_connection(
         overridden=frozenset(env),
         token_problem=token_problem,
         background=profile.runs_on_server,
+        token_required=profile.kind != "custom" and ENV_BASE_URL not in env,
     )
 
 

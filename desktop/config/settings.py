@@ -197,8 +197,11 @@ class Settings:
         """Write the file atomically (temp file + rename), readable only by the user."""
         text = self.to_toml()
         folder = self._path.parent
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         import tempfile  # only saving needs it (start-up is a budget)
+
+        from desktop.private import FILE_MODE, private_dir
+
+        private_dir(folder)
 
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".settings-", suffix=".tmp")
         tmp = Path(tmp_name)
@@ -207,7 +210,7 @@ class Settings:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(tmp, 0o600)
+            os.chmod(tmp, FILE_MODE)
             os.replace(tmp, self._path)
         except BaseException:
             # Remove the half-written temp file, then let the error travel on.

@@ -24,7 +24,7 @@ from desktop.store.db import Database
 from desktop.store.errors import ImportFormatError, NotFoundError, StoreError
 
 FOLDER = "attachments"
-MESSAGE_GONE = "This message no longer exists; another Parley window may have deleted it."
+MESSAGE_GONE = "This message no longer exists; it was deleted meanwhile."
 
 LINKED = """SELECT l.hash, l.name, l.kind, l.detail, a.mime, a.size
     FROM message_attachments AS l JOIN attachments AS a ON a.hash = l.hash

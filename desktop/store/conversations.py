@@ -15,7 +15,7 @@ from desktop.store.db import Database
 from desktop.store.errors import NotFoundError
 from desktop.store.models import Conversation
 
-GONE = "This conversation no longer exists; another Parley window may have deleted it."
+GONE = "This conversation no longer exists; it was deleted meanwhile."
 
 
 def require_conversation(conn: sqlite3.Connection, conversation_id: int) -> None:

@@ -23,7 +23,7 @@ from desktop.store.errors import NotFoundError
 from desktop.store.models import Message, MessageStatus, MessageUsage, Role
 
 RendererVersion = str | int | None
-MESSAGE_GONE = "This message no longer exists; another Parley window may have deleted it."
+MESSAGE_GONE = "This message no longer exists; it was deleted meanwhile."
 FINAL_STATUSES = frozenset(MessageStatus) - {MessageStatus.STREAMING}
 
 

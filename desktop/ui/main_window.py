@@ -325,4 +325,6 @@ class MainWindow(QMainWindow):
         self._state.setValue("window/splitter", self.splitter.saveState())
         self._state.sync()
         self.chat.shutdown()
+        if self.settings_flow is not None:
+            self.settings_flow.shutdown()  # a connection test still running ends first
         super().closeEvent(event)

@@ -88,6 +88,26 @@ def test_missing_pieces_are_explained(settings: Settings) -> None:
     assert conn.problem is not None and "token" in conn.problem
 
 
+def test_a_server_of_ones_own_needs_no_token(settings: Settings) -> None:
+    """A local server usually takes no token: a custom profile, or PARLEY_BASE_URL,
+    may be used without one; Cloudflare and OpenAI may not."""
+    from desktop.config.profiles import Profiles
+
+    profiles = Profiles(settings)
+    local = profiles.add("Local", "custom", base_url="http://127.0.0.1:8080/v1")
+    profiles.set_active(local.id)
+    conn = resolve_connection(settings, SessionSecrets(), environ={})
+    assert conn.token is None and conn.problem is None
+    profiles.set_active("cloudflare")
+    conn = resolve_connection(
+        settings, SessionSecrets(), environ={"PARLEY_BASE_URL": "http://127.0.0.1:9/v1"}
+    )
+    assert conn.token is None and conn.problem is None
+    openai = profiles.add("OpenAI", "openai")
+    profiles.set_active(openai.id)
+    assert "token" in str(resolve_connection(settings, SessionSecrets(), environ={}).problem)
+
+
 def test_repr_hides_the_token(settings: Settings) -> None:
     conn = resolve_connection(settings, _configured(settings), environ={})
     assert "saved-token" not in repr(conn) and "saved-token" not in str(conn)

@@ -123,6 +123,13 @@ def test_save_is_atomic_and_private(settings: Settings) -> None:
     assert sorted(p.name for p in settings.path.parent.iterdir()) == ["settings.toml"]
 
 
+def test_save_makes_a_shared_config_folder_private(settings: Settings) -> None:
+    settings.path.parent.mkdir(parents=True, exist_ok=True)
+    settings.path.parent.chmod(0o755)  # made by an older version, or by hand
+    settings.save()
+    assert stat.S_IMODE(os.stat(settings.path.parent).st_mode) == 0o700
+
+
 def test_failed_write_leaves_the_old_file(settings: Settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     settings.save()
     before = settings.path.read_text()

@@ -294,8 +294,43 @@ def test_missing_configuration_names_the_variables(
     assert result.returncode == 2
     assert result.stderr == (
         "parley ask: Set CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN "
-        "(or PARLEY_BASE_URL for another server) to use parley ask.\n"
+        "(or PARLEY_BASE_URL for another server), or connect in the app's settings, "
+        "to use parley ask.\n"
     )
+
+
+def _save_profile(server: FakeResponsesServer) -> str:
+    from desktop.config.profiles import Profiles
+    from desktop.config.settings import Settings
+
+    settings = Settings()
+    profiles = Profiles(settings)
+    profile = profiles.add("Local", "custom", base_url=server.base_url)
+    profiles.set_active(profile.id)
+    settings.save()
+    return profile.id
+
+
+def test_without_variables_the_apps_saved_connection_is_used(
+    fake_server: FakeResponsesServer, isolated_dirs: dict[str, Path]
+) -> None:
+    """The server and token chosen in the app serve `parley ask` too (the token
+    from the keyring, never from a file)."""
+    from desktop.config.secrets import default_secret_store
+
+    profile_id = _save_profile(fake_server)
+    result = run_parley(fake_server, QUESTION, env={})
+    assert result.returncode == 0 and result.stdout.startswith(ANSWER)
+    assert "authorization" not in fake_server.requests[-1].headers  # a local server needs none
+    secrets = default_secret_store()
+    assert secrets.available, secrets.problem
+    secrets.set(profile_id, TOKEN)
+    try:
+        result = run_parley(fake_server, QUESTION, env={})
+    finally:
+        secrets.delete(profile_id)
+    assert result.returncode == 0
+    assert fake_server.requests[-1].headers["authorization"] == f"Bearer {TOKEN}"
 
 
 def test_help(fake_server: FakeResponsesServer, isolated_dirs: dict[str, Path]) -> None:

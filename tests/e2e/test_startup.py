@@ -97,3 +97,18 @@ def test_starts_without_an_opengl_driver_and_logs_no_qt_warning(
     log_file = isolated_dirs["state"] / APP_ID / "log" / "parley.log"
     log = log_file.read_text() if log_file.exists() else ""  # created on its first line
     assert " WARNING qt:" not in log and " ERROR qt:" not in log, log
+
+
+def test_without_a_display_it_says_so_in_one_sentence(isolated_dirs: dict[str, Path]) -> None:
+    """Started where there is no graphical session (SSH, a service), `parley` ends
+    with a sentence saying what to use instead, not Qt's abort (exit 134)."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}
+    }
+    parley = str(Path(sys.executable).with_name("parley"))
+    result = subprocess.run([parley], env=env, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "graphical desktop" in result.stderr
+    assert "parley ask" in result.stderr and "Traceback" not in result.stderr

@@ -319,6 +319,30 @@ def test_without_connection_the_window_says_what_to_set(
     assert window.composer.text() == "Hello?"  # nothing lost
 
 
+def test_a_local_server_is_used_without_a_token(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    fake_server.set_default("normal", answer="No token needed here.")
+    window = make_window(environ={"PARLEY_BASE_URL": fake_server.base_url})
+    ask(qtbot, window, "Hello?")
+    assert not window.banner.isVisible()
+    assert "No token needed here." in answer_text(qtbot, window)
+    assert "authorization" not in fake_server.requests[-1].headers
+
+
+def test_a_short_question_stays_on_one_line(make_window: Any, qtbot: Any, fake_server: Any) -> None:
+    window = make_window()
+    ask(qtbot, window, "Sample variance, with Python code")
+    lines = run_js(
+        qtbot,
+        window.view,
+        "(() => { const r = document.createRange();"
+        " r.selectNodeContents(document.querySelector('.turn.user .bubble'));"
+        " return new Set(Array.from(r.getClientRects()).map(b => Math.round(b.top))).size; })()",
+    )
+    assert lines == 1
+
+
 def test_close_while_streaming_cancels_cleanly(
     make_window: Any, qtbot: Any, fake_server: Any
 ) -> None:

@@ -191,6 +191,22 @@ def test_hovering_a_link_shows_its_real_target_in_the_status_bar(
     assert shown == ["https://evil.example/steal?x=1", "", "mailto:help@example.com?subject=Hi", ""]
 
 
+def test_a_link_reached_with_tab_shows_its_real_target(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    from tests.ui.test_main_window import ask
+
+    fake_server.set_default("normal", answer=LINKS)
+    window = make_window()
+    ask(qtbot, window, "Where can I read more?")
+    run_js(qtbot, window.view, "document.querySelectorAll('.answer a[href]')[0].focus() || 1")
+    qtbot.waitUntil(
+        lambda: window.status.currentMessage() == "https://evil.example/steal?x=1", timeout=5000
+    )
+    run_js(qtbot, window.view, "document.activeElement.blur() || 1")
+    qtbot.waitUntil(lambda: window.status.currentMessage() == "", timeout=5000)
+
+
 def _hover_until(qtbot: Any, window: Any, element: str | None, wanted: Any) -> str:
     """Moves the pointer over `element` (a page expression; None: the page's corner)
     until the status bar shows `wanted()`, and returns what it shows: a move can come

@@ -187,3 +187,20 @@ def test_first_painted_comes_once_even_for_an_empty_window(qtbot: Any, make_wind
         with qtbot.waitSignal(window.view.turns_painted, timeout=5000):
             window.new_conversation()
     assert later == []
+
+
+def test_closing_the_window_ends_a_connection_test_still_running(
+    qtbot: Any, make_window: Any, fake_server: Any
+) -> None:
+    """A connection test waiting on a slow server is stopped and its thread waited
+    for when the window closes (a QThread destroyed while it runs aborts the app)."""
+    window = make_window()
+    dialog = window.settings_flow.open()
+    fake_server.set_default("slow")
+    dialog.connection.test_button.click()
+    qtbot.waitUntil(lambda: window.settings_flow._test is not None, timeout=3000)
+    thread = window.settings_flow._test.worker_thread
+    qtbot.waitUntil(lambda: bool(fake_server.requests), timeout=5000)
+    dialog.reject()
+    window.close()
+    assert thread.isFinished()

@@ -1,6 +1,6 @@
 """Which characters can a regex's match start with? Pygments lexers try a state's rules
 in order at each position; knowing that a rule can only match at, say, `d` or `#` lets
-the lexer skip it everywhere else (fastlex.py). The answer is read from the regex's
+the lexer skip it everywhere else (lexer.py). The answer is read from the regex's
 parse tree and errs only on the safe side: "anything" whenever unsure.
 
 An answer is a set of ASCII characters, plus NON_ASCII standing for every character

@@ -1,5 +1,5 @@
 """One answer in flight: the worker's `desktop.api.events` values in, view patches
-out (`AnswerOnView` maps them to the view).
+out (`answer_view.show_answer` connects them to the view).
 
 The text is rendered on a `RenderThread` (never on the GUI thread), at most once
 per frame however many deltas arrive. The answer keeps its own block list, so it
@@ -42,7 +42,7 @@ RELEASE_POLL_MS = 50
 
 @dataclass(frozen=True)
 class AnswerOutcome:
-    """How an answer ended; what the window saves and shows."""
+    """How an answer ended; what `ChatFlow` saves and shows."""
 
     status: str  # complete, incomplete, stopped, failed
     text: str
