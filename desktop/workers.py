@@ -173,8 +173,10 @@ class WorkerHandle(QObject):
         self.cancel_token.cancel()
 
     def join(self, timeout_ms: int = 3000) -> bool:
-        if not self.worker_thread.isRunning():
-            return True
+        """True once the thread has fully exited (at once if it never started).
+        Always `wait()`: `isRunning()` turns false inside the thread's last steps,
+        before its native thread has exited, and deleting this handle then (a test,
+        a closing window) destroys a QThread that still runs, which crashes."""
         return bool(self.worker_thread.wait(timeout_ms))
 
 
