@@ -40,7 +40,7 @@ class Connection:
     # Ask for answers that keep running on the server (the profile's choice, unless
     # its server showed it does not support them).
     background: bool = False
-    # A server of one's own (a custom profile, or PARLEY_BASE_URL) may take no token.
+    # A server of one's own (a custom profile) may take no token.
     token_required: bool = True
 
     def __repr__(self) -> str:
@@ -105,7 +105,7 @@ def resolve_connection(
         overridden=frozenset(env),
         token_problem=token_problem,
         background=profile.runs_on_server,
-        token_required=profile.kind != "custom" and ENV_BASE_URL not in env,
+        token_required=profile.kind != "custom",
     )
 
 
