@@ -14,6 +14,7 @@ minutes and must be individually cancellable and joinable at shutdown.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,11 +23,20 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from desktop.api.cancel import CancelToken
 from desktop.api.client import ResponsesClient
 from desktop.api.errors import ApiError, RequestCancelled
-from desktop.api.events import Reply, ResponseDone
+from desktop.api.events import Reply, ResponseDone, StreamEvent
 
 log = logging.getLogger(__name__)
 
 BUG_MESSAGE = "Something went wrong; details are in the log."
+
+
+@dataclass(frozen=True)
+class Background:
+    """An answer kept running on the server: asked for anew (`resume_id` None), or one
+    already there, followed from after its event `after` (None: from the start)."""
+
+    resume_id: str | None = None
+    after: int | None = None
 
 
 @dataclass(frozen=True)
@@ -74,13 +84,38 @@ class ResponseWorker(QObject):
     failed = Signal(object)
 
     def __init__(
-        self, base_url: str, token: str | None, body: dict[str, Any], cancel: CancelToken
+        self,
+        base_url: str,
+        token: str | None,
+        body: dict[str, Any],
+        cancel: CancelToken,
+        background: Background | None = None,
     ) -> None:
         super().__init__()
         self._base_url = base_url
         self._token = token
         self._body = body
         self._cancel = cancel
+        self._background = background
+        # Set (before the cancel) when the window closes: a background answer is left
+        # running on the server for the next start to resume, not stopped there.
+        self.leave_running = False
+
+    def _events(self, client: ResponsesClient) -> Iterator[StreamEvent]:
+        background = self._background
+        if background is None or not (background.resume_id or self._body.get("stream")):
+            return client.events(self._body, self._cancel)
+        from desktop.api import background as follow
+
+        follower = follow.Follower(
+            client,
+            self._cancel,
+            idle_timeout=follow.IDLE_TIMEOUT,  # read now: tests shorten it
+            stop_on_server=lambda: not self.leave_running,
+        )
+        if background.resume_id is not None:
+            return follower.resume(background.resume_id, background.after)
+        return follower.start(self._body)
 
     @Slot()
     def run(self) -> None:
@@ -88,7 +123,7 @@ class ResponseWorker(QObject):
         failure: Failure | None = None
         try:
             with ResponsesClient(self._base_url, self._token, on_wait=self.waiting.emit) as client:
-                for event in client.events(self._body, self._cancel):
+                for event in self._events(client):
                     if isinstance(event, ResponseDone):
                         reply = event.reply
                     else:
@@ -96,6 +131,9 @@ class ResponseWorker(QObject):
             if reply is None:
                 failure = Failure("The server closed the answer without finishing it.", "network")
         except ApiError as error:
+            # The ordinary stream blanks the token out of what the server said; an
+            # answer followed on the server (background.py) is told here.
+            error.redact((self._token,))
             failure = failure_from(error)
         except Exception as error:
             log.exception("unexpected error while streaming a response")
@@ -129,9 +167,16 @@ class WorkerHandle(QObject):
     def stop(self) -> None:
         self.cancel_token.cancel()
 
+    def leave(self) -> None:
+        """Ends the request here but, for a background answer, not on the server."""
+        self.worker.leave_running = True
+        self.cancel_token.cancel()
+
     def join(self, timeout_ms: int = 3000) -> bool:
-        if not self.worker_thread.isRunning():
-            return True
+        """True once the thread has fully exited (at once if it never started).
+        Always `wait()`: `isRunning()` turns false inside the thread's last steps,
+        before its native thread has exited, and deleting this handle then (a test,
+        a closing window) destroys a QThread that still runs, which crashes."""
         return bool(self.worker_thread.wait(timeout_ms))
 
 
@@ -140,8 +185,10 @@ def start_response(
     token: str | None,
     body: dict[str, Any],
     parent: QObject | None = None,
+    background: Background | None = None,
 ) -> WorkerHandle:
-    """Creates a worker for one request; connect its signals, then call `start()`."""
+    """Creates a worker for one request; connect its signals, then call `start()`.
+    With `background` the answer is kept running on the server (or followed there)."""
     cancel = CancelToken()
-    worker = ResponseWorker(base_url, token, body, cancel)
+    worker = ResponseWorker(base_url, token, body, cancel, background)
     return WorkerHandle(worker, cancel, parent)

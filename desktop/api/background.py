@@ -101,11 +101,15 @@ class Follower:
         *,
         idle_timeout: float = IDLE_TIMEOUT,
         max_attempts: int = MAX_ATTEMPTS,
+        stop_on_server: Callable[[], bool] = lambda: True,
     ) -> None:
         self.client = client
         self.cancel = cancel
         self.idle_timeout = idle_timeout
         self.max_attempts = max_attempts
+        # Asked when cancelled: whether the answer stops on the server too (a person
+        # pressing Stop) or goes on there to be resumed later (a window closing).
+        self.stop_on_server = stop_on_server
 
     def start(self, body: Mapping[str, Any]) -> Iterator[StreamEvent]:
         request = dict(body, background=True, store=True, stream=True)
@@ -294,7 +298,7 @@ class Follower:
         return self.idle_timeout if _resumable(acc) else None
 
     def _stopped(self, acc: ReplyAccumulator) -> RequestCancelled:
-        if acc.response_id is not None and _resumable(acc):
+        if acc.response_id is not None and _resumable(acc) and self.stop_on_server():
             cancel_on_server(self.client, acc.response_id)
         return RequestCancelled(partial=acc.snapshot())
 

@@ -260,8 +260,17 @@ class ReplyAccumulator:
         full = str(payload.get("text"))
         key = _key(payload, "content_index")
         if payload.get("output_index") in self._commentary_at:
-            return _maybe(CommentaryDelta, self._commentary.finish(key, full))
-        return _maybe(TextDelta, self._text.finish(key, full))
+            return _maybe(CommentaryDelta, self._finish(self._commentary, key, full))
+        return _maybe(TextDelta, self._finish(self._text, key, full))
+
+    def _finish(self, parts: Parts, key: tuple[int, int], full: str) -> str:
+        """What a `.done` event adds to what was shown. Joined midway, a part whose
+        deltas all came before the resume point was shown already, by whoever saw
+        those events: it is kept, not shown again."""
+        if self.joined_midway and key not in parts.parts:
+            parts.append(key, full)
+            return ""
+        return parts.finish(key, full)
 
     def _on_reasoning_delta(self, payload: Mapping[str, Any]) -> Events:
         shown = self._reasoning.append(_reasoning_key(payload), _delta(payload))
@@ -271,7 +280,7 @@ class ReplyAccumulator:
         full = payload.get("text")
         if not isinstance(full, str):
             return _NONE
-        return _maybe(ReasoningDelta, self._reasoning.finish(_reasoning_key(payload), full))
+        return _maybe(ReasoningDelta, self._finish(self._reasoning, _reasoning_key(payload), full))
 
     def _on_refusal_delta(self, payload: Mapping[str, Any]) -> Events:
         shown = self._refusal.append(_key(payload, "content_index"), _delta(payload))
@@ -281,7 +290,8 @@ class ReplyAccumulator:
         full = payload.get("refusal")
         if not isinstance(full, str):
             return _NONE
-        return _maybe(RefusalDelta, self._refusal.finish(_key(payload, "content_index"), full))
+        key = _key(payload, "content_index")
+        return _maybe(RefusalDelta, self._finish(self._refusal, key, full))
 
     def _on_part_done(self, payload: Mapping[str, Any]) -> Events:
         part = payload.get("part")
@@ -346,16 +356,18 @@ class ReplyAccumulator:
         events: list[StreamEvent] = list(self._on_started(payload))
         final = Reply.from_response(response)
         # Text that only the final object carries (a server that skipped every delta)
-        # is still shown; deltas we already have are kept as they are.
-        if final.text and not self._text.parts:
+        # is still shown; deltas we already have are kept as they are. (Joined midway,
+        # what no event here carried was shown before the resume point.)
+        fresh = not self.joined_midway
+        if final.text and not self._text.parts and fresh:
             events.append(TextDelta(self._text.append((0, 0), final.text)))
-        if final.commentary and not self._commentary.parts:
+        if final.commentary and not self._commentary.parts and fresh:
             events.append(CommentaryDelta(self._commentary.append((0, 0), final.commentary)))
         if final.output:
             self._items = dict(enumerate(final.output))
-        if final.reasoning and not self._reasoning.parts:
+        if final.reasoning and not self._reasoning.parts and fresh:
             events.append(ReasoningDelta(self._reasoning.append((0, 0), final.reasoning)))
-        if final.refusal and not self._refusal.parts:
+        if final.refusal and not self._refusal.parts and fresh:
             events.append(RefusalDelta(self._refusal.append((0, 0), final.refusal)))
         events += self._tools.merge(final.tool_calls, final.citations)
         if self.joined_midway:

@@ -37,7 +37,10 @@ class Connection:
     model: str
     overridden: frozenset[str] = frozenset()
     token_problem: str | None = None
-    # A server of one's own (a custom profile, or PARLEY_BASE_URL) may take no token.
+    # Ask for answers that keep running on the server (the profile's choice, unless
+    # its server showed it does not support them).
+    background: bool = False
+    # A server of one's own (a custom profile) may take no token.
     token_required: bool = True
 
     def __repr__(self) -> str:
@@ -45,7 +48,7 @@ class Connection:
         return (
             f"Connection(base_url={self.base_url!r}, token={token}, "
             f"profile_id={self.profile_id!r}, model={self.model!r}, "
-            f"overridden={sorted(self.overridden)!r})"
+            f"overridden={sorted(self.overridden)!r}, background={self.background})"
         )
 
     @property
@@ -101,7 +104,8 @@ def resolve_connection(
         model=settings.get("model"),
         overridden=frozenset(env),
         token_problem=token_problem,
-        token_required=profile.kind != "custom" and ENV_BASE_URL not in env,
+        background=profile.runs_on_server,
+        token_required=profile.kind != "custom",
     )
 
 

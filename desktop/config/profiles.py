@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 from urllib.parse import urlsplit
@@ -17,6 +17,10 @@ from desktop.config.schema import setting
 from desktop.config.settings import Settings
 
 ProfileKind = Literal["cloudflare", "openai", "custom"]
+# Whether the profile's server keeps answers running (`background` responses): learned
+# from the first answer that asks for it, never assumed.
+BackgroundSupport = Literal["unknown", "yes", "no"]
+SUPPORT_VALUES: tuple[BackgroundSupport, ...] = ("unknown", "yes", "no")
 KINDS: tuple[ProfileKind, ...] = ("cloudflare", "openai", "custom")
 KIND_LABELS: dict[str, str] = {
     "cloudflare": "Cloudflare Workers AI",
@@ -37,6 +41,16 @@ class Profile:
     kind: ProfileKind
     account_id: str = ""
     base_url: str = ""
+    # Ask the server to keep each answer running, so a dropped connection, a sleeping
+    # laptop or a closed window loses nothing (background responses).
+    keep_running: bool = True
+    background_support: BackgroundSupport = "unknown"
+    background_note: str = ""  # how the server showed it does not support them
+
+    @property
+    def runs_on_server(self) -> bool:
+        """Whether answers are to be asked for as background responses."""
+        return self.keep_running and self.background_support != "no"
 
     def effective_base_url(self) -> str:
         """The URL before `/responses`; empty while the profile lacks what it needs."""
@@ -46,27 +60,43 @@ class Profile:
             return OPENAI_BASE_URL
         return self.base_url
 
-    def to_dict(self) -> dict[str, str]:
-        return {
+    def to_dict(self) -> dict[str, str | bool]:
+        data: dict[str, str | bool] = {
             "id": self.id,
             "name": self.name,
             "kind": self.kind,
             "account_id": self.account_id,
             "base_url": self.base_url,
         }
+        # Written only when they differ from a new profile's, so files stay as they were.
+        if not self.keep_running:
+            data["keep_running"] = False
+        if self.background_support != "unknown":
+            data["background_support"] = self.background_support
+        if self.background_note:
+            data["background_note"] = self.background_note
+        return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, str]) -> Profile:
+    def from_dict(cls, data: Mapping[str, str | bool]) -> Profile:
         kind = data.get("kind", "custom")
         if kind not in KINDS:
             raise ValueError(f"Unknown connection kind {kind!r}.")
+        support = data.get("background_support", "unknown")
         return cls(
-            id=data["id"],
-            name=data.get("name") or data["id"],
+            id=str(data["id"]),
+            name=str(data.get("name") or data["id"]),
             kind=kind,
-            account_id=data.get("account_id", ""),
-            base_url=data.get("base_url", ""),
+            account_id=str(data.get("account_id", "")),
+            base_url=str(data.get("base_url", "")),
+            keep_running=data.get("keep_running", True) is not False,
+            background_support=support if support in SUPPORT_VALUES else "unknown",
+            background_note=str(data.get("background_note", "")),
         )
+
+    def learned(self, supported: bool, note: str = "") -> Profile:
+        """This profile once its server showed whether it keeps answers running."""
+        return replace(self, background_support="yes" if supported else "no", background_note=note)
 
 
 def validate_account_id(account_id: str) -> str:
@@ -166,6 +196,19 @@ class Profiles:
         if profile.id not in {p.id for p in profiles}:
             raise KeyError(profile.id)
         self.replace_all(profile if p.id == profile.id else p for p in profiles)
+
+    def learn_background(self, profile_id: str, supported: bool, note: str = "") -> bool:
+        """Remember whether the profile's server keeps answers running; True when that
+        changed what was stored (then the settings want saving)."""
+        try:
+            profile = self.get(profile_id)
+        except KeyError:
+            return False  # deleted while its answer ran
+        learned = profile.learned(supported, note)
+        if learned == profile:
+            return False
+        self.update(learned)
+        return True
 
     def rename(self, profile_id: str, name: str) -> Profile:
         name = name.strip()

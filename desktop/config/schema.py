@@ -151,14 +151,17 @@ def validate(s: Setting, value: Any) -> Any:
     return validate_scalar(s, value)
 
 
-def _validate_list(s: Setting, value: Any) -> tuple[dict[str, str], ...]:
+def _validate_list(s: Setting, value: Any) -> tuple[dict[str, str | bool], ...]:
     if not isinstance(value, list | tuple):
         raise ValueError(f"{s.label} must be a list.")
     required = {"instruction_presets": ("name", "text"), "profiles": ("id", "name", "kind")}
     fields = required.get(s.key, ())
-    items: list[dict[str, str]] = []
+    items: list[dict[str, str | bool]] = []
     for item in value:
-        if not isinstance(item, Mapping) or not all(isinstance(v, str) for v in item.values()):
+        # Texts, and true/false for a switch (a profile's `keep_running`).
+        if not isinstance(item, Mapping) or not all(
+            isinstance(v, str | bool) for v in item.values()
+        ):
             raise ValueError(f"Each entry of {s.label.lower()} must be a table of texts.")
         missing = [f for f in fields if not item.get(f)]
         if missing:

@@ -4,6 +4,7 @@ overrides on top). The window and its controllers read settings only through thi
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,8 @@ from desktop.config.connection import (
     request_options,
     resolve_connection,
 )
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from desktop.config.secrets import SecretStore
@@ -47,6 +50,23 @@ class WindowConfig:
     def connection(self) -> Connection:
         """The active profile's connection (may look the token up in the keyring)."""
         return resolve_connection(self.settings, self.secrets.store, self.environ)
+
+    def learn_background(self, profile_id: str, supported: bool, note: str = "") -> None:
+        """Remember (in settings.toml) whether a profile's server keeps answers running."""
+        from desktop.config.profiles import Profiles
+
+        try:
+            changed = Profiles(self.settings).learn_background(profile_id, supported, note)
+        except ValueError as exc:
+            # A hand-edited profile that no longer validates: nothing to remember it in.
+            log.warning("could not remember what the server supports: %s", exc)
+            return
+        if changed:
+            try:
+                self.settings.save()
+            except OSError as exc:
+                # Learned again with the next answer; nothing is lost meanwhile.
+                log.warning("could not save what the server supports: %s", exc)
 
     def options(self, conv_id: int | None) -> dict[str, Any]:
         """Keyword arguments for `RequestOptions` for a request in `conv_id`."""

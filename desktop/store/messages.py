@@ -308,6 +308,12 @@ class MessagesMixin:
             ).fetchall()
         return [rows.message(row) for row in found]
 
+    def forget_resume(self, message_id: int) -> None:
+        """The server no longer has this answer (expired, or never kept): stop offering
+        to resume it; it stays as it is, interrupted, with Retry."""
+        with self._db.write() as conn:
+            conn.execute("UPDATE messages SET sequence_number = NULL WHERE id = ?", (message_id,))
+
     # -- rendered HTML cache ------------------------------------------------
 
     def rendered_html(self, message_id: int, renderer_version: str | int) -> str | None:

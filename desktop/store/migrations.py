@@ -202,6 +202,17 @@ def v6_resumable_answers(conn: sqlite3.Connection) -> None:
     _run(conn, ["ALTER TABLE messages ADD COLUMN sequence_number INTEGER"])
 
 
+def v7_find_resumable_answers(conn: sqlite3.Connection) -> None:
+    """Start-up looks for answers to resume; without an index that read every message."""
+    _run(
+        conn,
+        [
+            "CREATE INDEX messages_resumable ON messages(id)"
+            " WHERE status = 'interrupted' AND sequence_number IS NOT NULL"
+        ],
+    )
+
+
 MIGRATIONS: list[Migration] = [
     v1_initial,
     v2_full_messages,
@@ -209,6 +220,7 @@ MIGRATIONS: list[Migration] = [
     v4_attachments,
     v5_index_final_answers_only,
     v6_resumable_answers,
+    v7_find_resumable_answers,
 ]
 
 

@@ -115,9 +115,15 @@ class MainWindow(QMainWindow):
         conversations = self.sidebar.ids()
         # Drawn once the event loop runs, so the window shows while the page loads.
         first = conversations[0] if conversations else None
-        QTimer.singleShot(0, lambda: self.display.show(first))
+        QTimer.singleShot(0, lambda: self._open_first(first))
         self.display.show_model()
         QTimer.singleShot(0, self.composer.focus)
+
+    def _open_first(self, conv_id: int | None) -> None:
+        # Answers left running on the server continue first, so that they are drawn
+        # as streaming, not as interrupted with Retry.
+        self.chat.resume_left_running()
+        self.display.show(conv_id)
 
     # ------------------------------------------------------------ set-up
     def _lay_out(self, pane: ConversationPane) -> None:

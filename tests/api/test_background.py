@@ -18,7 +18,12 @@ from desktop.api import (
     TextDelta,
 )
 from desktop.api.background import Follower
-from desktop.api.events import BackgroundUnsupported, Checkpoint, Reconnecting
+from desktop.api.events import (
+    BackgroundUnsupported,
+    Checkpoint,
+    ReasoningDelta,
+    Reconnecting,
+)
 from tests.fakeserver import FakeResponsesServer
 from tests.fakeserver.background import Break
 from tests.fakeserver.scenarios import DEFAULT_ANSWER
@@ -187,6 +192,29 @@ def test_resume_from_the_start_or_after_a_number_in_a_new_client(
         assert done(rest).reply.text == DEFAULT_ANSWER  # the reply is whole
         reply = later.retrieve(response_id)
     assert (reply.status, reply.text) == ("completed", DEFAULT_ANSWER)
+
+
+def test_a_resume_after_any_event_shows_nothing_twice(fake_server: FakeResponsesServer) -> None:
+    """What a consumer saw up to event N plus what a new client's resume after N shows is
+    the whole answer and reasoning, for every N — also past a part's last delta, where
+    only its `.done` event (and the final object) still carry its text."""
+    with ResponsesClient(fake_server.base_url, "tok") as client:
+        events = list(client.stream_background(BODY))
+        whole = done(events).reply
+        seen: list[StreamEvent] = []
+        for event in events:
+            seen.append(event)
+            if not isinstance(event, Checkpoint):
+                continue
+            rest = list(client.resume(str(whole.response_id), after=event.sequence))
+            shown = seen + rest
+            assert text_of(shown) == whole.text, event.sequence
+            assert shown_of(shown, ReasoningDelta) == whole.reasoning, event.sequence
+            assert done(rest).reply.text == whole.text
+
+
+def shown_of(events: list[StreamEvent], kind: type[Any]) -> str:
+    return "".join(e.text for e in events if isinstance(e, kind))
 
 
 def test_resuming_an_unknown_answer_is_a_plain_not_found(

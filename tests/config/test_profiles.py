@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from desktop.config.profiles import (
@@ -93,3 +95,31 @@ def test_update_and_validation(settings: Settings) -> None:
 def test_stale_active_choice_falls_back(settings: Settings) -> None:
     settings.set("active_profile", "gone")
     assert Profiles(settings).active().id == "cloudflare"
+
+
+def test_what_a_server_supports_is_learned_once_and_kept_in_the_file(settings: Settings) -> None:
+    profiles = Profiles(settings)
+    fresh = profiles.active()
+    assert (fresh.keep_running, fresh.background_support, fresh.runs_on_server) == (
+        True,
+        "unknown",
+        True,
+    )
+    assert set(fresh.to_dict()) == {"id", "name", "kind", "account_id", "base_url"}
+    assert profiles.learn_background(fresh.id, False, "the server refused it (501: no)")
+    assert not profiles.learn_background(fresh.id, False, "the server refused it (501: no)")
+    settings.save()
+    text = settings.path.read_text()
+    assert 'background_support = "no"' in text and "(501: no)" in text
+    learned = Profiles(Settings()).active()
+    assert (learned.background_support, learned.runs_on_server) == ("no", False)
+    assert learned.background_note == "the server refused it (501: no)"
+
+
+def test_keep_running_off_is_a_true_or_false_in_the_file(settings: Settings) -> None:
+    profiles = Profiles(settings)
+    profiles.update(replace(profiles.active(), keep_running=False))
+    settings.save()
+    assert "keep_running = false" in settings.path.read_text()
+    reread = Profiles(Settings()).active()
+    assert (reread.keep_running, reread.runs_on_server) == (False, False)

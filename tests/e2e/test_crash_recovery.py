@@ -55,13 +55,13 @@ def _xdotool(*args: str, timeout: float = 30) -> str:
     return done.stdout.strip()
 
 
-def _answer_row(db: Path) -> Any:
+def _answer_row(db: Path, columns: str = "text, status, updated") -> Any:
+    """`columns` of the last answer in the history file `db`, or None."""
     if not db.exists():
         return None
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
         return conn.execute(
-            "SELECT text, status, updated FROM messages WHERE role = 'assistant'"
-            " ORDER BY id DESC LIMIT 1"
+            f"SELECT {columns} FROM messages WHERE role = 'assistant' ORDER BY id DESC LIMIT 1"
         ).fetchone()
 
 
@@ -71,6 +71,9 @@ def test_sigkill_mid_answer_keeps_question_and_answer(
     if not shutil.which("xdotool") or not os.environ.get("DISPLAY"):
         pytest.fail("needs xdotool and an X display (run through scripts/test.sh)")
     fake_server.set_default("normal", answer=ANSWER, delta_size=30, delta_rate=40)
+    # An ordinary stream, which a crash ends: a server that keeps answers running
+    # gives them back instead (test_background_recovery.py).
+    fake_server.background.set_mode("refuse_400")
     env = _env(isolated_dirs, fake_server.base_url)
     db = isolated_dirs["data"] / "parley" / "history.sqlite3"
     app = subprocess.Popen([_parley()], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

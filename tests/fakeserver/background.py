@@ -33,6 +33,23 @@ QUEUED_FOR = 0.05  # seconds a new job waits as "queued"
 STEP = 0.002  # seconds between events when the scenario sets no delta rate
 
 
+# Scenarios whose events a background job can replay; the others are about the HTTP
+# answer or the bytes on the wire, which the ordinary request path scripts.
+KEPT_KINDS = frozenset(
+    {"normal", "incomplete", "failed", "refusal", "reasoning_text", "web_search", "files"}
+)
+
+
+def kept_running(scenario: Scenario) -> bool:
+    """Whether a background request with this scenario becomes a background job."""
+    return (
+        scenario.kind in KEPT_KINDS
+        and scenario.stream is not False
+        and not (scenario.first_byte_delay or scenario.split_bytes)
+        and not (scenario.crlf or scenario.noise or scenario.skip_deltas)
+    )
+
+
 @dataclass
 class Break:
     """What happens to one stream: after `after` events it is cut (`abort`), goes
@@ -160,7 +177,7 @@ class Background:
     def _start(self, body: dict[str, Any], scenario: Scenario) -> Job:
         response_id = f"resp_bg{next(self._ids):04d}"
         plan = []
-        for kind, payload, _is_delta in stream_events(scenario.with_(kind="normal"), body):
+        for kind, payload, _is_delta in stream_events(scenario, body):
             payload = copy.deepcopy(payload)
             if self.mode == "no_id":
                 payload.pop("sequence_number", None)

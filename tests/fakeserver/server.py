@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from tests.fakeserver.background import Background
+from tests.fakeserver.background import Background, kept_running
 from tests.fakeserver.scenarios import (
     HTTP_REASONS,
     Scenario,
@@ -224,23 +224,28 @@ class FakeResponsesServer:
         self, request: RecordedRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> bool:
         self.requests.append(request)
+        picked: Scenario | None = None
         if Background.wants(request.method, request.path, request.json):
             # A server that refuses background answers never gets to a scenario; the
             # ordinary request that follows is the one that takes it.
             creates = request.method == "POST" and "/responses/" not in request.path
             picks = creates and not self.background.refusing
             scenario = self._pick(request.json) if picks else self._default
-            request.scenario = scenario if picks else None
-            return await self.background.answer(
-                request.method, request.path, request.json, scenario, reader, writer
-            )
-        if request.method != "POST" or not request.path.split("?")[0].endswith("/responses"):
+            if not picks or kept_running(scenario):
+                request.scenario = scenario if picks else None
+                return await self.background.answer(
+                    request.method, request.path, request.json, scenario, reader, writer
+                )
+            # A scenario about the HTTP answer or the bytes on the wire (an error status,
+            # a cut, split UTF-8, a slow first byte) is answered as an ordinary request.
+            picked = scenario
+        elif request.method != "POST" or not request.path.split("?")[0].endswith("/responses"):
             body = json.dumps({"error": {"message": "No route", "type": "not_found"}}).encode()
             head = _head(404, [("Content-Type", "application/json")], len(body), True)
             writer.write(head + body)
             await writer.drain()
             return True
-        scenario = self._pick(request.json)
+        scenario = picked or self._pick(request.json)
         if scenario.echo_header:
             # What a careless proxy does: quote the offending header back, secret and all.
             quoted = request.headers.get(scenario.echo_header, "")

@@ -203,4 +203,4 @@ def test_v3_file_is_migrated_and_takes_attachments(db_path: Path) -> None:
         store.purge_conversation(1)
         assert files_in(store) == []
     with closing(sqlite3.connect(db_path)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 6
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 7

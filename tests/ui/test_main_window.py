@@ -322,8 +322,15 @@ def test_without_connection_the_window_says_what_to_set(
 def test_a_local_server_is_used_without_a_token(
     make_window: Any, qtbot: Any, fake_server: Any
 ) -> None:
+    from desktop.config.profiles import Profiles
+    from desktop.config.settings import Settings
+
+    settings = Settings()
+    profiles = Profiles(settings)
+    local = profiles.add("Local", "custom", base_url=fake_server.base_url)
+    profiles.set_active(local.id)
     fake_server.set_default("normal", answer="No token needed here.")
-    window = make_window(environ={"PARLEY_BASE_URL": fake_server.base_url})
+    window = make_window(environ={}, settings=settings)
     ask(qtbot, window, "Hello?")
     assert not window.banner.isVisible()
     assert "No token needed here." in answer_text(qtbot, window)

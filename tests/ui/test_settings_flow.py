@@ -130,7 +130,8 @@ def test_request_body_reflects_every_parameter_and_omits_unset(
     assert "previous_response_id" not in body
 
     # With defaults, only what the user set goes out (and the request for the encrypted
-    # reasoning that the next question carries back).
+    # reasoning that the next question carries back, and the profile's ask that the
+    # server keep the answer running). `store` set false above asked for none of that.
     fake_server.set_default("normal", answer="ok")
     plain = make_window(settings=Settings(isolated_dirs["config"] / "other.toml"))
     plain.composer.set_text("Nothing set")
@@ -138,7 +139,14 @@ def test_request_body_reflects_every_parameter_and_omits_unset(
     qtbot.waitUntil(
         lambda: not plain.composer.busy and len(fake_server.requests) == 2, timeout=10000
     )
-    assert set(fake_server.requests[-1].json) == {"model", "input", "stream", "include"}
+    assert set(fake_server.requests[-1].json) == {
+        "model",
+        "input",
+        "stream",
+        "include",
+        "background",
+        "store",
+    }
 
 
 class _CountingSecrets:

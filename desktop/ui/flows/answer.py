@@ -14,11 +14,15 @@ from typing import Any
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
 from desktop.api.events import (
+    BackgroundUnsupported,
+    Checkpoint,
     Citation,
     CommentaryDelta,
     ReasoningDelta,
+    Reconnecting,
     RefusalDelta,
     Reply,
+    ResponseStarted,
     StreamEvent,
     TextDelta,
     ToolActivity,
@@ -26,7 +30,7 @@ from desktop.api.events import (
 )
 from desktop.ui.flows.render_thread import RenderThread
 from desktop.ui.flows.turns import cut_short_message
-from desktop.workers import Failure, WorkerHandle, start_response
+from desktop.workers import Background, Failure, WorkerHandle, start_response
 
 # A streaming answer is saved once a second, so a crash loses at most a second of
 # it (issue #6). The save is cheap whatever the length: the search index takes an
@@ -72,7 +76,15 @@ class AnswerStream(QObject):
       tools(turn_id, items)                    — built-in tool calls so far (dicts)
       citations(turn_id, items)                — the sources cited so far (dicts)
       first_byte()                             — the first piece of the answer arrived
-      progress(text, reasoning)                — at most once a second, for saving
+      progress(text, reasoning, sequence)      — at most once a second, for saving;
+                                                 `sequence` (or None) is the server's
+                                                 number of the last event in `text`
+      on_server()                              — once: the server keeps this answer
+                                                 running (a background response)
+      unsupported(reason)                      — asked to, the server did not keep it
+                                                 running; it streams the ordinary way
+      reconnecting(attempt)                    — the connection broke; trying again
+      reconnected()                            — events flow again after that
       done(outcome: AnswerOutcome)             — exactly once
     """
 
@@ -84,7 +96,11 @@ class AnswerStream(QObject):
     tools = Signal(str, list)
     citations = Signal(str, list)
     first_byte = Signal()
-    progress = Signal(str, str)
+    progress = Signal(str, str, object)
+    on_server = Signal()
+    unsupported = Signal(str)
+    reconnecting = Signal(int)
+    reconnected = Signal()
     done = Signal(object)
 
     def __init__(
@@ -97,7 +113,11 @@ class AnswerStream(QObject):
         token: str | None,
         body: dict[str, Any],
         parent: QObject | None = None,
+        background: Background | None = None,
+        resumed: tuple[str, str] | None = None,
     ) -> None:
+        """`background`: keep the answer running on the server, or follow one there;
+        `resumed`: the (text, reasoning) saved of it, which the stream continues."""
         super().__init__(parent)
         # Where it belongs: its conversation, its turn on the page, its stored message.
         self.conversation_id, self.turn_id, self.message_id = conversation_id, turn_id, message_id
@@ -117,6 +137,18 @@ class AnswerStream(QObject):
         self._outcome: AnswerOutcome | None = None
         self._clock = QElapsedTimer()
         self._last_save = QElapsedTimer()
+        # A background answer: its id on the server, and the last checkpoint — the
+        # server's event number with the lengths of text and reasoning through that
+        # event. Only what a checkpoint covers is saved with its number, so a resume
+        # after a crash continues exactly where the saved text ends.
+        self.response_id = background.resume_id if background else None
+        self.checkpoint: tuple[int, int, int] | None = None
+        # Known to be on the server: followed there from the start, or seen numbered.
+        self.kept_on_server = background is not None and background.resume_id is not None
+        self._said_on_server = False
+        self._text_len = self._reasoning_len = 0
+        self._reconnecting = False
+        self._ordinary = False  # asked to keep it running, the server did not
         # A child, so that Qt deletes it with this answer, on the GUI thread (see
         # `release`). Owned by Python it would go whenever the wrapper does: the
         # answer is in reference cycles, freed by the cyclic collector on whatever
@@ -124,7 +156,17 @@ class AnswerStream(QObject):
         self._render = RenderThread(self)
         self._render.patch.connect(self._on_patch)
         self._render.rendered.connect(self._on_rendered)
-        self._handle: WorkerHandle = start_response(base_url, token, body, self)
+        self.resumed = resumed is not None
+        self._resumed_len = len(resumed[0]) if resumed is not None else 0
+        if resumed is not None:
+            text, reasoning = resumed
+            if background is not None and background.after is not None:
+                self.checkpoint = (background.after, len(text), len(reasoning))
+            if text:
+                self._on_delta(text, count=False)
+            if reasoning:
+                self._on_reasoning(reasoning, count=False)
+        self._handle: WorkerHandle = start_response(base_url, token, body, self, background)
         worker = self._handle.worker
         worker.arrived.connect(self._on_event)
         worker.waiting.connect(self.retry_wait)
@@ -141,6 +183,19 @@ class AnswerStream(QObject):
     def stop(self) -> None:
         """Asks the worker to cancel; `done` follows with status "stopped"."""
         self._handle.stop()
+
+    def leave(self) -> None:
+        """Ends the request here, but leaves a background answer running on the
+        server (the window closes: the next start resumes it)."""
+        self._handle.leave()
+
+    def saved_state(self) -> tuple[str, str, int | None]:
+        """(text, reasoning, sequence) to save: for a background answer, what its last
+        checkpoint covers and that checkpoint's number; else everything so far."""
+        if self.checkpoint is None:
+            return self.text, self.reasoning_text, None
+        sequence, text_len, reasoning_len = self.checkpoint
+        return self.text[:text_len], self.reasoning_text[:reasoning_len], sequence
 
     def join(self, timeout_ms: int = 3000) -> bool:
         joined = self._handle.join(timeout_ms)
@@ -186,16 +241,43 @@ class AnswerStream(QObject):
         if not self.receiving:
             self.receiving = True
             self.first_byte.emit()
+        # A background answer is saved at its checkpoints instead (`_on_checkpoint`).
+        if self.checkpoint is None and self._last_save.elapsed() >= SAVE_EVERY_MS:
+            self._last_save.restart()
+            self.progress.emit(self.text, self.reasoning_text, None)
+
+    def _on_checkpoint(self, sequence: int) -> None:
+        if self._ordinary:
+            return  # numbered events, but nothing kept to resume them from
+        # Everything through event `sequence` has been handled (events arrive in order).
+        self.checkpoint = (sequence, self._text_len, self._reasoning_len)
+        self.kept_on_server = True
+        if not self._said_on_server:
+            self._said_on_server = True
+            self.on_server.emit()
         if self._last_save.elapsed() >= SAVE_EVERY_MS:
             self._last_save.restart()
-            self.progress.emit(self.text, self.reasoning_text)
+            self.progress.emit(*self.saved_state())
 
     def _on_event(self, event: StreamEvent) -> None:
+        if self._reconnecting and not isinstance(event, Reconnecting):
+            self._reconnecting = False
+            self.reconnected.emit()
         match event:
             case TextDelta(text=text):
                 self._on_delta(text)
             case ReasoningDelta(text=text):
                 self._on_reasoning(text)
+            case Checkpoint(sequence=sequence):
+                self._on_checkpoint(sequence)
+            case ResponseStarted(response_id=response_id) if response_id:
+                self.response_id = response_id
+            case Reconnecting(attempt=attempt):
+                self._reconnecting = True
+                self.reconnecting.emit(attempt)
+            case BackgroundUnsupported(reason=reason):
+                self._ordinary = True
+                self.unsupported.emit(reason)
             case RefusalDelta(text=text):
                 self._on_refusal(text)
             case CommentaryDelta(text=text):
@@ -205,15 +287,19 @@ class AnswerStream(QObject):
             case Citation():
                 self._on_citation(event)
 
-    def _on_delta(self, text: str) -> None:
+    def _on_delta(self, text: str, count: bool = True) -> None:
         self._text.append(text)
+        self._text_len += len(text)
         self._render.add("answer", text)
-        self._arrived()
+        if count:
+            self._arrived()
 
-    def _on_reasoning(self, text: str) -> None:
+    def _on_reasoning(self, text: str, count: bool = True) -> None:
         self._reasoning.append(text)
+        self._reasoning_len += len(text)
         self._render.add("reasoning", text)
-        self._arrived()
+        if count:
+            self._arrived()
 
     def _on_refusal(self, text: str) -> None:
         self.refusal_text += text
@@ -269,10 +355,17 @@ class AnswerStream(QObject):
             self.done.emit(self._outcome)
 
     def _on_finished(self, reply: Reply) -> None:
-        # The final Reply is authoritative (a server may skip deltas).
-        if reply.text and reply.text != self.text:
+        # The final Reply is authoritative (a server may skip deltas) — unless it is
+        # only what came after a resume point, from a server whose final event lists
+        # no output: then the saved text and the deltas are the whole.
+        resumed_tail = self._resumed_len and self.text[self._resumed_len :] == reply.text
+        if reply.text and reply.text != self.text and not resumed_tail:
             self._text = [reply.text]
             self._render.replace(reply.text)
+        if self.resumed and reply.reasoning:
+            # Followed from a resume point, the final object's reasoning is the whole
+            # (parts begun before it came here without their separators).
+            self._reasoning = [reply.reasoning]
         status = "incomplete" if reply.status == "incomplete" else "complete"
         self._complete(self._outcome_of(status, reply, None))
 

@@ -39,3 +39,6 @@ def show_answer(
     stream.tools.connect(when_shown(view.show_tools))
     stream.citations.connect(when_shown(view.show_citations))
     stream.first_byte.connect(when_shown(status.streaming))
+    stream.on_server.connect(when_shown(status.running_on_server))
+    stream.reconnecting.connect(when_shown(status.reconnecting))
+    stream.reconnected.connect(when_shown(status.reconnected))

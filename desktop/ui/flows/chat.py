@@ -8,16 +8,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from desktop.store.errors import StoreError
 from desktop.store.models import MessageStatus
+from desktop.ui.flows.kept import keep_lost, left_running, save_checkpoint, was_lost
 from desktop.ui.flows.turns import (
     notice_for,
     request_body,
+    resumable,
     title_from,
     to_message_usage,
     total_usage,
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from desktop.config.connection import Connection
     from desktop.config.window_config import WindowConfig
     from desktop.store import Store
+    from desktop.store.models import Message
     from desktop.ui.flows.answer import AnswerOutcome, AnswerStream
     from desktop.ui.flows.current import CurrentConversation
     from desktop.ui.widgets.attachment_tray import AttachmentTray
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
     from desktop.ui.widgets.composer import Composer
     from desktop.ui.widgets.conversation_view import ConversationView
     from desktop.ui.widgets.status_bar import StatusBar
+    from desktop.workers import Background
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +199,11 @@ class ChatFlow(QObject):
         if not messages:
             return
         last = messages[-1]
+        if resumable(last):
+            # Still on the server: fetch the rest rather than pay for a new answer.
+            self._resume(last, connection)
+            self.redraw.emit(conv_id)
+            return
         question_id = last.id
         if last.role == "assistant":
             if last.parent_id is None:
@@ -224,35 +233,77 @@ class ChatFlow(QObject):
             log.warning("could not start the answer: %s", err)
             self._banner.show_message(err.user_message, retry=True)
             return
+        from desktop.workers import Background
+
+        # Kept running on the server, if the profile asks for it: nothing is lost to a
+        # dropped connection, a sleeping machine or a closed window (issue 20).
+        # (Not when the person chose that the server keep nothing: `store` false.)
+        wanted = connection.background and body.get("stream") and body.get("store") is not False
+        background = Background() if wanted else None
+        stream = self._run(conv_id, message.id, model, connection, body, background)
+        self._view.start_answer(stream.turn_id, model)
+
+    def resume_left_running(self) -> None:
+        """At start: answers that a closed or killed Parley left running on the server
+        continue from their last saved event (or arrive whole if they finished
+        meanwhile), before the window offers Retry for them."""
+        answers = left_running(self._store)
+        if not answers:
+            return
+        connection = self._config.connection()  # looks the token up: only when needed
+        if connection.problem:
+            return  # shown interrupted, with Retry, which says what is missing
+        for message in answers:
+            self._resume(message, connection)
+
+    def _resume(self, message: Message, connection: Connection) -> None:
+        from desktop.workers import Background
+
+        background = Background(message.response_id, message.sequence_number)
+        model = message.model or connection.model
+        resumed = (message.text, message.reasoning)
+        self._run(message.conversation_id, message.id, model, connection, {}, background, resumed)
+
+    def _run(
+        self,
+        conv_id: int,
+        message_id: int,
+        model: str,
+        connection: Connection,
+        body: dict[str, Any],
+        background: Background | None,
+        resumed: tuple[str, str] | None = None,
+    ) -> AnswerStream:
+        """Starts the answer stream of `message_id` and connects it to the window."""
         from desktop.ui.flows.answer import AnswerStream
         from desktop.ui.flows.answer_view import show_answer
 
         stream = AnswerStream(
             conv_id,
-            turn_id(message.id),
-            message.id,
+            turn_id(message_id),
+            message_id,
             model,
             connection.base_url,
             connection.token,
             body,
             self._parent,
+            background,
+            resumed,
         )
         show_answer(stream, self._view, self._status, self._current)
-        stream.progress.connect(partial(self._save_progress, message.id))
+        stream.progress.connect(partial(save_checkpoint, self._store, stream))
         stream.done.connect(partial(self._on_answer_done, stream))
+        # What the server showed it supports is remembered for the profile; falling
+        # back to the ordinary stream is silent.
+        learn = partial(self._config.learn_background, connection.profile_id)
+        stream.on_server.connect(partial(learn, True))
+        stream.unsupported.connect(partial(learn, False))
         self._streams[conv_id] = stream
-        self._view.start_answer(stream.turn_id, model)
-        self._composer.set_busy(True)
-        self._status.waiting()
+        if conv_id == self._current.id:
+            self._composer.set_busy(True)
+            self._status.waiting()
         stream.start()
-
-    def _save_progress(self, message_id: int, text: str, reasoning: str) -> None:
-        try:
-            self._store.update_streaming(message_id, text, reasoning)
-        except StoreError as err:
-            # Each save holds the whole answer so far: the next one, or the final
-            # save (kept and retried until it succeeds), makes up for this one.
-            log.warning("could not save the answer so far: %s", err)
+        return stream
 
     # --------------------------------------------------------- stop, edit
     def stop(self) -> None:
@@ -289,6 +340,8 @@ class ChatFlow(QObject):
         conv_id = stream.conversation_id
         if self._streams.get(conv_id) is not stream:
             return  # ended by `shutdown`, which saved it
+        if was_lost(stream, outcome):
+            outcome = keep_lost(self._store, stream, outcome)
         deferred = (
             not self._closing
             and conv_id == self._current.id
@@ -327,7 +380,9 @@ class ChatFlow(QObject):
             # The page is told first: it draws the final frame in its own process
             # while this thread saves (10-40 ms for a long answer) and updates the list.
             self._view.finish_answer(stream.turn_id, *notice_for(outcome.status, error))
-        self._save(stream, outcome, error, rendered=True)
+        # An interrupted answer is saved as its last checkpoint left it, which may
+        # be less than the page shows: its blocks are not that text's HTML.
+        self._save(stream, outcome, error, rendered=outcome.status != "interrupted")
         stream.release()  # saved: the page and the store have all of it
         if outcome.usage is not None:
             self._last_usage[conv_id] = outcome.usage
@@ -382,7 +437,7 @@ class ChatFlow(QObject):
             reasoning=outcome.reasoning,
             usage=to_message_usage(outcome.usage),
             model=(reply.model if reply and reply.model else stream.model),
-            response_id=reply.response_id if reply else None,
+            response_id=(reply.response_id if reply else None) or stream.response_id,
             error=error or None,
             response=stream.record(outcome),
             rendered=html,
@@ -400,15 +455,26 @@ class ChatFlow(QObject):
         for conv in ending:
             self.settle(conv)
         streams = [s for c, s in self._streams.items() if c in ending]
+        # Closing the window leaves a background answer running on the server, to be
+        # resumed at the next start (a person closing it expects the answer to finish);
+        # deleting its conversation stops it there too.
+        leaving = {s for s in streams if conv_id is None and s.kept_on_server}
         for stream in streams:
-            stream.stop()
+            if stream in leaving:
+                stream.leave()
+            else:
+                stream.stop()
         for stream in streams:
             # Saved here: its `done`, queued behind the threads' ends, is ignored.
             if not stream.join(JOIN_MS):
                 log.warning("a response thread did not stop within 2 s")
             self._streams.pop(stream.conversation_id, None)
-            outcome = stream.outcome("stopped")
-            self._save(stream, outcome, "")
+            if stream in leaving:
+                # As its last checkpoint left it, still streaming: the next start marks
+                # it interrupted and resumes it from there.
+                save_checkpoint(self._store, stream, *stream.saved_state())
+            else:
+                self._save(stream, stream.outcome("stopped"), "")
             stream.release()
         if conv_id is None:
             self.unsaved.flush()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.store.errors import StoreError
 from desktop.store.models import MessageStatus
-from desktop.ui.flows.turns import message_id_of, total_usage, turn_dict, turn_id
+from desktop.ui.flows.turns import message_id_of, resumable, total_usage, turn_dict, turn_id
 
 if TYPE_CHECKING:
     from desktop.config.window_config import WindowConfig
@@ -166,14 +166,28 @@ class DisplayFlow(QObject):
             self._view.scroll_to_turn(turn_id(focus))
         shown = len(recent)
         self._when_painted(generation, lambda: self._after_first_paint(conv_id, shown))
-        if stream is not None and not stream.receiving:
+        # (A resumed answer keeps the text it had; it was drawn from the stream above.)
+        if stream is not None and not stream.receiving and not stream.resumed:
             self._view.start_answer(stream.turn_id, stream.model)
         self._composer.set_text(self._store.draft(conv_id))
         self._composer.set_busy(stream is not None)
-        if stream is None:
+        if stream is not None:
+            self._status.waiting()
+            if stream.receiving:
+                self._status.streaming()
+            if stream.kept_on_server:
+                self._status.running_on_server()
+        else:
             self._status.idle()
             last = recent[-1] if recent else None
-            if last is not None and last.status == MessageStatus.INTERRUPTED:
+            if last is not None and resumable(last):
+                self._banner.show_message(
+                    "The last answer was interrupted; the server may still have the rest. "
+                    "Press Retry to fetch it.",
+                    retry=True,
+                    kind="warn",
+                )
+            elif last is not None and last.status == MessageStatus.INTERRUPTED:
                 self._banner.show_message(
                     "The last answer was interrupted when Parley closed unexpectedly; "
                     "what arrived is kept. Press Retry to ask again.",

@@ -62,6 +62,16 @@ def total_usage(messages: list[Message]) -> Usage | None:
     return total
 
 
+def resumable(message: Message) -> bool:
+    """An interrupted answer the server may still have, from its last saved event."""
+    return (
+        message.role == "assistant"
+        and message.status == MessageStatus.INTERRUPTED
+        and message.response_id is not None
+        and message.sequence_number is not None
+    )
+
+
 def notice_for(status: str, error: str) -> tuple[str, str]:
     """The line shown under an answer for its status, and its style."""
     if status == MessageStatus.STOPPED:

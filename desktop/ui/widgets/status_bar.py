@@ -47,7 +47,8 @@ USAGE_HELP = (
 
 class StatusBar(QStatusBar):
     """Call `waiting()`, `streaming()`, `done()`, `stopped()`, `error()` as an
-    answer progresses and `show_usage()` when it ends."""
+    answer progresses (and, for an answer kept on the server, `running_on_server()`,
+    `reconnecting()`, `reconnected()`) and `show_usage()` when it ends."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +79,8 @@ class StatusBar(QStatusBar):
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self._tick)
         self._phase = ""
+        self._resumed_phase = ""  # the phase a reconnect interrupted
+        self._on_server = False  # the answer keeps running on the server
         self._retry_at: float | None = None  # ms on `_clock` when a retry is sent
 
     def show_link(self, target: str) -> None:
@@ -97,6 +100,7 @@ class StatusBar(QStatusBar):
         self._clock.start()
         self._phase = "Waiting for the model…"
         self._retry_at = None
+        self._on_server = False
         self._ticker.start()
         self._tick()
 
@@ -104,6 +108,23 @@ class StatusBar(QStatusBar):
         self._phase = "Streaming…"
         self._retry_at = None
         self._tick()
+
+    def running_on_server(self) -> None:
+        """The answer is kept running on the server: closing Parley loses nothing."""
+        self._on_server = True
+        self._tick()
+
+    def reconnecting(self, attempt: int) -> None:
+        """The connection broke; the answer goes on on the server while Parley reconnects."""
+        if not self._resumed_phase:
+            self._resumed_phase = self._phase
+        self._phase = f"Reconnecting… (attempt {attempt})"
+        self._tick()
+
+    def reconnected(self) -> None:
+        if self._resumed_phase:
+            self._phase, self._resumed_phase = self._resumed_phase, ""
+            self._tick()
 
     def retry_wait(self, seconds: float) -> None:
         """The server asked to wait before the request is sent again: count down."""
@@ -121,11 +142,15 @@ class StatusBar(QStatusBar):
         else:
             self._retry_at = None
             text = f"{self._phase} {format_duration(elapsed / 1000)}"
+        if self._on_server:
+            text += " · running on the server, safe to close"
         self.state_label.setText(text)
 
     def _end(self, text: str) -> None:
         self._ticker.stop()
         self._retry_at = None
+        self._on_server = False
+        self._resumed_phase = ""
         self.state_label.setText(text)
 
     def done(self, elapsed_s: float, incomplete: bool = False) -> None:

@@ -183,6 +183,18 @@ class ConnectionForm(QWidget):
             if isinstance(label, QLabel) and proxy is not None:
                 label.setBuddy(proxy)
 
+        self.keep_running = QCheckBox("&Keep answers running on the server", self.details)
+        self.keep_running.setToolTip(
+            "The server goes on with an answer when the connection drops, the computer "
+            "sleeps or Parley closes; Parley picks it up where it left off, without "
+            "paying for it again. Stop ends it on the server too."
+        )
+        self.keep_running_note = self._note()
+        self.keep_running_note.setAccessibleName("Server support")
+        # Several lines in a row sized for fewer: they start under the box, not mid-row.
+        self.keep_running_note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        form.addRow("", self._stack(self.keep_running, self.keep_running_note))
+
         test_row = QHBoxLayout()
         self.test_button = QPushButton("T&est connection", self.details)
         self.test_button.setToolTip(

@@ -76,6 +76,7 @@ class ConnectionPage(ConnectionForm):
         self.show_token.toggled.connect(self._toggle_echo)
         self.forget_button.clicked.connect(self.forget_token)
         self.test_button.clicked.connect(self._test)
+        self.keep_running.toggled.connect(self._keep_running_toggled)
         if self.session_box is not None:
             self.session_box.toggled.connect(self._session_toggled)
 
@@ -153,6 +154,7 @@ class ConnectionPage(ConnectionForm):
         self.url_note.setVisible(ENV_BASE_URL in env)
         self._update_url(profile)
         self._show_token_state(profile)
+        self._show_background(profile)
         self.delete_button.setEnabled(len(self._profiles) > 1)
         self.activate_button.setEnabled(profile.id != self._active)
         self.test_result.clear()
@@ -171,6 +173,11 @@ class ConnectionPage(ConnectionForm):
         else:
             self.url_edit.setText(profile.base_url)
             self.url_edit.setPlaceholderText("http://localhost:8080/v1")
+
+    def _show_background(self, profile: Profile) -> None:
+        self.keep_running.setChecked(profile.keep_running)
+        self.keep_running_note.setText(background_note(profile))
+        self.keep_running_note.setVisible(True)
 
     def _show_token_state(self, profile: Profile) -> None:
         env = self._env(profile)
@@ -246,7 +253,21 @@ class ConnectionPage(ConnectionForm):
             self.url_message.show_message(str(exc))
             self.changed.emit()
             return
-        self._replace_selected(replace(self.selected(), base_url=url))
+        # Another server: whether it keeps answers running is learned again.
+        self._replace_selected(
+            replace(self.selected(), base_url=url, background_support="unknown", background_note="")
+        )
+        self.keep_running_note.setText(background_note(self.selected()))
+
+    def _keep_running_toggled(self, on: bool) -> None:
+        if self._loading:
+            return
+        profile = replace(self.selected(), keep_running=on)
+        if on and profile.background_support == "no":
+            # Turned on again: the next answer asks the server anew.
+            profile = replace(profile, background_support="unknown", background_note="")
+        self._replace_selected(profile)
+        self.keep_running_note.setText(background_note(profile))
 
     def _token_edited(self, text: str) -> None:
         profile = self.selected()
@@ -377,3 +398,18 @@ class ConnectionPage(ConnectionForm):
         profiles.set_active(self._active)
         self._show_selected()
         return True
+
+
+def background_note(profile: Profile) -> str:
+    """What is known about the profile's server keeping answers running, in a sentence."""
+    if not profile.keep_running:
+        return "Answers stream over the connection only: a dropped connection ends them."
+    if profile.background_support == "no":
+        reason = profile.background_note or "it did not keep the answer"
+        return (
+            f"This server does not keep answers running: {reason}. Answers stream the "
+            "ordinary way; untick and tick again to ask the server anew."
+        )
+    if profile.background_support == "yes":
+        return "This server keeps answers running."
+    return "Parley finds out with the next answer whether this server keeps answers running."
