@@ -288,7 +288,7 @@ class Follower:
     def _ordinary(self, body: Mapping[str, Any], refusal: ApiError) -> Iterator[StreamEvent]:
         events = self.client.stream(body, self.cancel)
         first = next(events)  # the ordinary request's own failure is the one to report
-        detail = refusal.detail or refusal.user_message
+        detail = (refusal.detail or refusal.user_message).rstrip(". ")
         yield BackgroundUnsupported(f"the server refused it ({refusal.status}: {detail})")
         yield first
         yield from events
