@@ -243,7 +243,7 @@ def test_an_answer_the_server_no_longer_has_is_offered_for_retry(
 @pytest.mark.parametrize(
     ("mode", "reason"),
     [
-        ("refuse_400", "the server refused it (400: Unknown parameter: 'background'.)"),
+        ("refuse_400", "the server refused it (400: Unknown parameter: 'background')"),
         ("refuse_404", "the server refused it (404: Not found)"),
         ("refuse_501", "the server refused it (501: Background responses are not"),
         ("no_id", "the server gave the answer no id"),
