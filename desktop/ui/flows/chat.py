@@ -14,14 +14,14 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from desktop.store.errors import StoreError
-from desktop.store.models import MessageStatus
+from desktop.ui.flows.answer_view import show_outcome
 from desktop.ui.flows.kept import keep_lost, left_running, save_checkpoint, was_lost
 from desktop.ui.flows.turns import (
+    final_save,
     notice_for,
     request_body,
     resumable,
     title_from,
-    to_message_usage,
     total_usage,
     turn_id,
 )
@@ -391,57 +391,16 @@ class ChatFlow(QObject):
         # The list only changes order; it can wait until the final frame is drawn.
         QTimer.singleShot(0, self, self.list_changed.emit)
         if shown:
-            self._show_outcome(conv_id, outcome)
-
-    def _show_outcome(self, conv_id: int, outcome: AnswerOutcome) -> None:
-        self._composer.set_busy(False)
-        QTimer.singleShot(300, self._view.collect_garbage)
-        self._status.show_usage(outcome.usage, total_usage(self._store.messages(conv_id)))
-        if outcome.status == "complete":
-            self._status.done(outcome.elapsed_s)
-        elif outcome.status == "incomplete":
-            self._status.done(outcome.elapsed_s, incomplete=True)
-        elif outcome.status == "stopped":
-            self._status.stopped()
-        else:
-            from desktop.api.errors import SETTINGS
-
-            failure = outcome.failure
-            message = failure.message if failure else "The answer failed."
-            self._status.error("Failed")
-            self._banner.show_message(
-                message,
-                retry=True,
-                settings=failure is not None and failure.action == SETTINGS,
-                details=failure.details if failure else "",
-            )
+            self._composer.set_busy(False)
+            QTimer.singleShot(300, self._view.collect_garbage)
+            totals = total_usage(self._store.messages(conv_id))
+            show_outcome(outcome, totals, self._status, self._banner)
 
     def _save(
         self, stream: AnswerStream, outcome: AnswerOutcome, error: str, rendered: bool = False
     ) -> None:
-        """`rendered`: the render thread has drawn the whole answer, so its blocks are
-        the final text's HTML (streamed equals one-shot) and are kept with it; opening
-        the conversation later renders nothing on the GUI thread."""
-        reply = outcome.reply
-        html = None
-        if rendered and outcome.text and stream.blocks:
-            from desktop.render import RENDERER_VERSION
-
-            html = (RENDERER_VERSION, "".join(stream.blocks))
         # Kept in memory and tried again should the history be locked or full.
-        save = partial(
-            self._store.finish_message,
-            stream.message_id,
-            MessageStatus(outcome.status),
-            text=outcome.text or outcome.refusal,
-            reasoning=outcome.reasoning,
-            usage=to_message_usage(outcome.usage),
-            model=(reply.model if reply and reply.model else stream.model),
-            response_id=(reply.response_id if reply else None) or stream.response_id,
-            error=error or None,
-            response=stream.record(outcome),
-            rendered=html,
-        )
+        save = final_save(self._store, stream, outcome, error, rendered)
         self.unsaved.save(stream.message_id, save)
 
     # ----------------------------------------------------------- shutdown

@@ -3,8 +3,9 @@ and the small value conversions between the store and the API layers (no widgets
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import fields
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from desktop.store.models import Message, MessageStatus, MessageUsage
@@ -12,6 +13,7 @@ from desktop.store.models import Message, MessageStatus, MessageUsage
 if TYPE_CHECKING:
     from desktop.api.events import Usage
     from desktop.store import Store
+    from desktop.ui.flows.answer import AnswerOutcome, AnswerStream
 
 
 # Statuses whose text is part of the conversation sent back to the model.
@@ -170,3 +172,31 @@ def turn_dict(message: Message, cache: HtmlCache | None = None) -> dict[str, Any
     turn["notice"] = notice
     turn["noticeKind"] = kind
     return turn
+
+
+def final_save(
+    store: Store, stream: AnswerStream, outcome: AnswerOutcome, error: str, rendered: bool
+) -> Callable[[], None]:
+    """The final save of an answer, as a call that can be made again (the history may
+    be locked or full). `rendered`: the render thread has drawn the whole answer, so
+    its blocks are the final text's HTML (streamed equals one-shot) and are kept with
+    it; opening the conversation later renders nothing on the GUI thread."""
+    reply = outcome.reply
+    html = None
+    if rendered and outcome.text and stream.blocks:
+        from desktop.render import RENDERER_VERSION
+
+        html = (RENDERER_VERSION, "".join(stream.blocks))
+    return partial(
+        store.finish_message,
+        stream.message_id,
+        MessageStatus(outcome.status),
+        text=outcome.text or outcome.refusal,
+        reasoning=outcome.reasoning,
+        usage=to_message_usage(outcome.usage),
+        model=(reply.model if reply and reply.model else stream.model),
+        response_id=(reply.response_id if reply else None) or stream.response_id,
+        error=error or None,
+        response=stream.record(outcome),
+        rendered=html,
+    )
