@@ -180,6 +180,10 @@ def test_errors_show_banner_and_app_stays_usable(
         assert expected in message.lower()
     assert window.banner.settings.isVisible() == settings_button
     assert window.banner.retry.isVisible()
+    # An answer without a word offers nothing to copy; one cut short keeps its Copy.
+    copy = "getComputedStyle(document.querySelector('.turn.assistant .actions')).display"
+    empty = "document.querySelector('.turn.assistant .answer').childNodes.length === 0"
+    assert (run_js(qtbot, window.view, copy) == "none") == run_js(qtbot, window.view, empty)
     # The question is kept, and the app still works.
     messages = window.store.messages(window.current.id)
     assert messages[0].text == "Question that fails"
@@ -188,6 +192,7 @@ def test_errors_show_banner_and_app_stays_usable(
     wait_idle(qtbot, window)
     assert "Recovered." in answer_text(qtbot, window)
     assert not window.banner.isVisible()
+    assert run_js(qtbot, window.view, copy) != "none"
 
 
 def test_incomplete_answer_keeps_text_and_says_cut_short(
