@@ -110,6 +110,7 @@ class ResponseWorker(QObject):
         follower = follow.Follower(
             client,
             self._cancel,
+            ordinary=client.stream,
             idle_timeout=follow.IDLE_TIMEOUT,  # read now: tests shorten it
             stop_on_server=lambda: not self.leave_running,
         )

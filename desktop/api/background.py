@@ -9,6 +9,9 @@ Support is learned, not assumed: a server that refuses the request (400, 404, 42
 gets the ordinary one, and one that answers without an id (or without saying it keeps
 the answer) streams as usual; either way the caller gets a `BackgroundUnsupported`
 event first, so it can remember, and no error.
+
+Requests go through a `Transport`; the ordinary stream a refusing server gets is handed
+to the `Follower` by its caller (`ResponsesClient.stream`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable, Coroutine, Generator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeAlias
 from urllib.parse import quote
 
 import httpx
@@ -34,9 +37,7 @@ from desktop.api.events import (
 )
 from desktop.api.request import endpoint_url
 from desktop.api.runner import EventPump, LoopRunner
-
-if TYPE_CHECKING:
-    from desktop.api.client import ResponsesClient
+from desktop.api.transport import Transport, events_of, json_object
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,10 @@ RECONNECT_BASE = 0.5
 RECONNECT_CAP = 30.0
 CANCEL_TIMEOUT = 5.0
 FINAL_STATUSES = frozenset({"completed", "incomplete"})
+
+# The ordinary streamed request (`ResponsesClient.stream`): what a server that refuses
+# background answers gets instead.
+OrdinaryStream: TypeAlias = Callable[[Mapping[str, Any], CancelToken | None], Iterator[StreamEvent]]
 
 
 def response_url(base_url: str, response_id: str) -> str:
@@ -68,14 +73,14 @@ def reconnect_delay(attempt: int) -> float:
     return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
-def cancel_on_server(client: ResponsesClient, response_id: str) -> bool:
+def cancel_on_server(transport: Transport, response_id: str) -> bool:
     """Ask the server to stop a background answer; False (logged) when that failed."""
     runner = LoopRunner(None)
-    http = client._http_client()
-    url = response_url(client.base_url, response_id) + "/cancel"
+    http = transport.http_client()
+    url = response_url(transport.base_url, response_id) + "/cancel"
 
     async def cancel() -> None:
-        response = await client._send(http, {}, streaming=False, url=url)
+        response = await transport.send(http, {}, streaming=False, url=url)
         await response.aclose()
 
     try:
@@ -96,15 +101,17 @@ class Follower:
 
     def __init__(
         self,
-        client: ResponsesClient,
+        transport: Transport,
         cancel: CancelToken | None,
         *,
+        ordinary: OrdinaryStream,
         idle_timeout: float = IDLE_TIMEOUT,
         max_attempts: int = MAX_ATTEMPTS,
         stop_on_server: Callable[[], bool] = lambda: True,
     ) -> None:
-        self.client = client
+        self.transport = transport
         self.cancel = cancel
+        self.ordinary = ordinary
         self.idle_timeout = idle_timeout
         self.max_attempts = max_attempts
         # Asked when cancelled: whether the answer stops on the server too (a person
@@ -115,7 +122,7 @@ class Follower:
         request = dict(body, background=True, store=True, stream=True)
 
         def first(http: httpx.AsyncClient) -> Coroutine[Any, Any, httpx.Response]:
-            return self.client._send(http, request, streaming=True)
+            return self.transport.send(http, request, streaming=True)
 
         return self._follow(ReplyAccumulator(), first, fallback=body)
 
@@ -126,11 +133,11 @@ class Follower:
             acc.joined_midway = True
             acc.skip_through = after
             acc.last_sequence = after
-        url = stream_url(self.client.base_url, response_id, after)
+        url = stream_url(self.transport.base_url, response_id, after)
 
         async def first(http: httpx.AsyncClient) -> httpx.Response:
             try:
-                return await self.client._send(http, None, streaming=True, url=url)
+                return await self.transport.send(http, None, streaming=True, url=url)
             except NotFoundError as exc:
                 raise NotFoundError(
                     f"The server has no answer {response_id} (404): it may have expired, "
@@ -150,7 +157,7 @@ class Follower:
         fallback: Mapping[str, Any] | None,
     ) -> Iterator[StreamEvent]:
         runner = LoopRunner(self.cancel)
-        http = self.client._http_client()
+        http = self.transport.http_client()
         try:
             try:
                 response = runner.run(first(http))
@@ -194,7 +201,7 @@ class Follower:
         except asyncio.CancelledError as exc:
             raise self._stopped(acc) from exc
         except httpx.HTTPError as exc:
-            raise self.client._translate(exc, partial=acc.snapshot()) from exc
+            raise self.transport.translate(exc, partial=acc.snapshot()) from exc
         except ApiError as exc:
             if exc.partial is None:
                 exc.partial = acc.snapshot()
@@ -215,10 +222,8 @@ class Follower:
             if "text/event-stream" not in response.headers.get("content-type", ""):
                 # A server that answered at once with the Response object.
                 data = runner.run(response.aread())
-                reply = self.client._reply_from_json(data)
-                from desktop.api.client import _events_of
-
-                yield from _events_of(reply)
+                reply = self.transport.reply_from_json(data)
+                yield from events_of(reply)
                 return "done"
             pump = EventPump(runner, response)
             announced = False
@@ -252,14 +257,12 @@ class Follower:
     ) -> Generator[StreamEvent, None, bool]:
         """The stream ended without the answer's end: ask the server how it stands.
         True once the answer is over (its end was yielded); False to reconnect."""
-        url = response_url(self.client.base_url, str(acc.response_id))
+        url = response_url(self.transport.base_url, str(acc.response_id))
         try:
-            response = runner.run(self.client._send(http, None, streaming=False, url=url))
+            response = runner.run(self.transport.send(http, None, streaming=False, url=url))
             data = runner.run(response.aread())
             runner.run(response.aclose(), cancellable=False)
-            from desktop.api.client import _json_object
-
-            obj = _json_object(data)
+            obj = json_object(data)
         except (ApiError, httpx.TransportError) as exc:
             if isinstance(exc, ApiError) and not exc.retryable:
                 raise
@@ -275,9 +278,9 @@ class Follower:
     def _reattach(
         self, runner: LoopRunner, http: httpx.AsyncClient, acc: ReplyAccumulator
     ) -> httpx.Response | None:
-        url = stream_url(self.client.base_url, str(acc.response_id), acc.last_sequence)
+        url = stream_url(self.transport.base_url, str(acc.response_id), acc.last_sequence)
         try:
-            response = runner.run(self.client._send(http, None, streaming=True, url=url))
+            response = runner.run(self.transport.send(http, None, streaming=True, url=url))
         except ApiError as exc:
             if not exc.retryable:
                 raise
@@ -286,7 +289,7 @@ class Follower:
         return response
 
     def _ordinary(self, body: Mapping[str, Any], refusal: ApiError) -> Iterator[StreamEvent]:
-        events = self.client.stream(body, self.cancel)
+        events = self.ordinary(body, self.cancel)
         first = next(events)  # the ordinary request's own failure is the one to report
         detail = (refusal.detail or refusal.user_message).rstrip(". ")
         yield BackgroundUnsupported(f"the server refused it ({refusal.status}: {detail})")
@@ -299,7 +302,7 @@ class Follower:
 
     def _stopped(self, acc: ReplyAccumulator) -> RequestCancelled:
         if acc.response_id is not None and _resumable(acc) and self.stop_on_server():
-            cancel_on_server(self.client, acc.response_id)
+            cancel_on_server(self.transport, acc.response_id)
         return RequestCancelled(partial=acc.snapshot())
 
 

@@ -1,95 +1,33 @@
 """ResponsesClient: send a Responses API request, stream or not, with retries and cancel.
 
 The public methods are synchronous (they run on a worker thread), but each call drives
-a private asyncio loop so a `CancelToken` can interrupt it within milliseconds.
+a private asyncio loop so a `CancelToken` can interrupt it within milliseconds. The
+request itself, with its retries, is the `Transport`'s (transport.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import os
-import ssl
-import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
 
-import certifi
 import httpx
 
-from desktop import __version__
+from desktop.api.background import Follower, cancel_on_server, response_url
 from desktop.api.cancel import CancelToken
-from desktop.api.errors import (
-    SETTINGS,
-    ApiError,
-    ApiTimeoutError,
-    MalformedResponseError,
-    NetworkError,
-    QuotaExceededError,
-    RequestCancelled,
-    error_from_response,
-    failure_from_payload,
-    request_id,
-)
-from desktop.api.events import (
-    CommentaryDelta,
-    ReasoningDelta,
-    RefusalDelta,
-    Reply,
-    ReplyAccumulator,
-    ResponseDone,
-    ResponseStarted,
-    StreamEvent,
-    TextDelta,
-)
-from desktop.api.request import endpoint_url
-from desktop.api.retry import MAX_WAIT, backoff_delay, describe_wait, should_retry
-from desktop.api.retry import retry_after as retry_after_seconds
+from desktop.api.errors import ApiError, NetworkError, RequestCancelled, request_id
+from desktop.api.events import Reply, ReplyAccumulator, StreamEvent
 from desktop.api.runner import EventPump, LoopRunner
+from desktop.api.transport import Transport, close_all, events_of, json_object
 
 __all__ = ["CancelToken", "ResponsesClient"]
 
-USER_AGENT = f"parley/{__version__}"
-# Waits before a retry at least this long are reported through `on_wait`, so the
-# person sees a countdown instead of a request that seems stuck.
-REPORTED_WAIT = 1.0
 
+class ResponsesClient(Transport):
+    """Talks to one `{base_url}/responses` endpoint. Safe to share between threads.
 
-class ResponsesClient:
-    """Talks to one `{base_url}/responses` endpoint. Safe to share between threads."""
-
-    def __init__(
-        self,
-        base_url: str,
-        token: str | None,
-        *,
-        connect_timeout: float = 10.0,
-        read_timeout: float = 900.0,
-        max_retries: int = 2,
-        transport: httpx.AsyncBaseTransport | None = None,
-        backoff_base: float = 0.5,
-        on_wait: Callable[[float], None] | None = None,
-    ) -> None:
-        """`on_wait(seconds)` is called (on the calling thread) before each wait of a
-        second or more for a retry; the wait can be cancelled like the request."""
-        self.base_url = base_url
-        self.url = endpoint_url(base_url)
-        self._token = token or None
-        self.connect_timeout = connect_timeout
-        self.read_timeout = read_timeout
-        self.max_retries = max_retries
-        self.backoff_base = backoff_base
-        self._transport = transport
-        self._on_wait = on_wait
-        self._ssl: ssl.SSLContext | None = None
-        self._ssl_lock = threading.Lock()
-        self._closed = False
-
-    def __repr__(self) -> str:
-        token = "set" if self._token else "none"  # never the token itself
-        return f"ResponsesClient(url={self.url!r}, token={token})"
+    Takes the `Transport`'s arguments: base URL, token, timeouts, retries, `on_wait`."""
 
     # -- public API ---------------------------------------------------------------------
     def stream(
@@ -106,11 +44,11 @@ class ResponsesClient:
         except asyncio.CancelledError as exc:
             raise RequestCancelled(partial=acc.snapshot()) from exc
         except httpx.HTTPError as exc:
-            raise self._translate(exc, partial=acc.snapshot()) from exc
+            raise self.translate(exc, partial=acc.snapshot()) from exc
         except ApiError as exc:
             if exc.partial is None:
                 exc.partial = acc.snapshot()
-            exc.redact((self._token,))
+            self.redact(exc)
             raise
         finally:
             runner.close()
@@ -123,7 +61,7 @@ class ResponsesClient:
         if body.get("stream", False):
             yield from self.stream(body, cancel)
         else:
-            yield from _events_of(self.create(body, cancel))
+            yield from events_of(self.create(body, cancel))
 
     def create(self, body: Mapping[str, Any], cancel: CancelToken | None = None) -> Reply:
         """Send a non-streaming request and return the whole reply."""
@@ -132,13 +70,13 @@ class ResponsesClient:
         request = {k: v for k, v in body.items() if k != "stream"}
         runner = LoopRunner(cancel)
         try:
-            return runner.run(self._create(request))
+            return self.reply_from_json(runner.run(self.fetch(request)))
         except asyncio.CancelledError as exc:
             raise RequestCancelled() from exc
         except httpx.HTTPError as exc:
-            raise self._translate(exc) from exc
+            raise self.translate(exc) from exc
         except ApiError as exc:
-            exc.redact((self._token,))
+            self.redact(exc)
             raise
         finally:
             runner.close()
@@ -150,43 +88,31 @@ class ResponsesClient:
         broken connection is resumed where it broke, and a cancel stops it on the
         server too. A server without background responses gets the ordinary request,
         announced by a `BackgroundUnsupported` event. See background.py."""
-        from desktop.api.background import Follower
-
-        return Follower(self, cancel).start(body)
+        return Follower(self, cancel, ordinary=self.stream).start(body)
 
     def resume(
         self, response_id: str, after: int | None = None, cancel: CancelToken | None = None
     ) -> Iterator[StreamEvent]:
         """Stream a background answer already started: from its beginning, or after
         the event numbered `after`. Ends with ResponseDone like `stream`."""
-        from desktop.api.background import Follower
-
-        return Follower(self, cancel).resume(response_id, after)
+        return Follower(self, cancel, ordinary=self.stream).resume(response_id, after)
 
     def retrieve(self, response_id: str, cancel: CancelToken | None = None) -> Reply:
         """The response as the server holds it now (its status may be "in_progress")."""
-        from desktop.api.background import response_url
-
         runner = LoopRunner(cancel)
         try:
-            return runner.run(self._get_reply(response_url(self.base_url, response_id)))
+            data = runner.run(self.fetch(None, url=response_url(self.base_url, response_id)))
+            return Reply.from_response(json_object(data))
         except asyncio.CancelledError as exc:
             raise RequestCancelled() from exc
         except httpx.HTTPError as exc:
-            raise self._translate(exc) from exc
+            raise self.translate(exc) from exc
         finally:
             runner.close()
 
     def cancel_response(self, response_id: str) -> bool:
         """Stop a background answer on the server; False when that could not be done."""
-        from desktop.api.background import cancel_on_server
-
         return cancel_on_server(self, response_id)
-
-    def close(self) -> None:
-        # Each call owns its connection (its event loop ends with it), so there is no
-        # pool to drain; closing only stops further use.
-        self._closed = True
 
     def __enter__(self) -> ResponsesClient:
         return self
@@ -207,16 +133,16 @@ class ResponsesClient:
         acc: ReplyAccumulator,
         cancel: CancelToken | None,
     ) -> Iterator[StreamEvent]:
-        client = self._http_client()
+        client = self.http_client()
         response: httpx.Response | None = None
         pump: EventPump | None = None
         try:
-            response = runner.run(self._send(client, body, streaming=True))
+            response = runner.run(self.send(client, body, streaming=True))
             content_type = response.headers.get("content-type", "")
             if "text/event-stream" not in content_type:
                 # A server that ignores `stream` and answers with one JSON object.
-                reply = self._reply_from_json(runner.run(response.aread()))
-                yield from _events_of(reply)
+                reply = self.reply_from_json(runner.run(response.aread()))
+                yield from events_of(reply)
                 return
             pump = EventPump(runner, response)
             while (batch := pump.next_batch()) is not None:
@@ -236,215 +162,4 @@ class ResponsesClient:
                 exc.request_id = request_id(response.headers)
             raise
         finally:
-            runner.run(_close_all(pump, response, client), cancellable=False)
-
-    # -- one request with retries ---------------------------------------------------------
-    async def _create(self, body: dict[str, Any]) -> Reply:
-        client = self._http_client()
-        try:
-            response = await self._send(client, body, streaming=False)
-            try:
-                data = await response.aread()
-            finally:
-                await response.aclose()
-            return self._reply_from_json(data)
-        finally:
-            await client.aclose()
-
-    async def _get_reply(self, url: str) -> Reply:
-        client = self._http_client()
-        try:
-            response = await self._send(client, None, streaming=False, url=url)
-            try:
-                data = await response.aread()
-            finally:
-                await response.aclose()
-            obj = _json_object(data)
-            return Reply.from_response(obj)
-        finally:
-            await client.aclose()
-
-    async def _send(
-        self,
-        client: httpx.AsyncClient,
-        body: dict[str, Any] | None,
-        streaming: bool,
-        *,
-        url: str | None = None,
-    ) -> httpx.Response:
-        """POST the body (or GET `url` when there is none); retry what `retry.py`
-        allows. Returns a response still open."""
-        if self._closed:
-            raise RuntimeError("ResponsesClient used after close()")
-        content = None
-        if body is not None:
-            content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        method = "GET" if body is None else "POST"
-        body = body or {}
-        attempt = 0
-        while True:
-            request = client.build_request(
-                method, url or self.url, content=content, headers=self._headers(streaming)
-            )
-            try:
-                response = await client.send(request, stream=True)
-            except httpx.HTTPError as exc:
-                error = self._translate(exc)
-                if not error.retryable or attempt >= self.max_retries:
-                    raise error from exc
-                await asyncio.sleep(backoff_delay(attempt, self.backoff_base))
-                attempt += 1
-                continue
-            if response.status_code < 300:
-                return response
-            try:
-                data = await response.aread()
-            finally:
-                await response.aclose()
-            error = error_from_response(
-                response.status_code,
-                data,
-                response.headers,
-                model=str(body.get("model") or ""),
-                url=_public_url(self.url),
-            )
-            error.redact((self._token,))
-            retry = not isinstance(error, QuotaExceededError) and should_retry(
-                response.status_code, response.headers
-            )
-            if not retry or attempt >= self.max_retries:
-                raise error
-            wait = retry_after_seconds(response.headers)
-            if wait is not None and wait > MAX_WAIT:
-                error.add_wait(
-                    f"; the server asks to wait {describe_wait(wait)} before trying again."
-                )
-                raise error
-            delay = wait if wait is not None else backoff_delay(attempt, self.backoff_base)
-            if self._on_wait is not None and delay >= REPORTED_WAIT:
-                self._on_wait(delay)
-            await asyncio.sleep(delay)
-            attempt += 1
-
-    # -- helpers --------------------------------------------------------------------------
-    def _headers(self, streaming: bool) -> dict[str, str]:
-        headers = {
-            "Content-Type": "application/json",
-            "Accept": "text/event-stream" if streaming else "application/json",
-            "User-Agent": USER_AGENT,
-        }
-        if streaming:
-            # A compressed event stream can be held back by buffering proxies; deltas
-            # must arrive as they are written.
-            headers["Accept-Encoding"] = "identity"
-        if self._token:
-            headers["Authorization"] = f"Bearer {self._token}"
-        return headers
-
-    def _http_client(self) -> httpx.AsyncClient:
-        timeout = httpx.Timeout(
-            connect=self.connect_timeout,
-            read=self.read_timeout,
-            write=max(60.0, self.connect_timeout),
-            pool=self.connect_timeout,
-        )
-        if self._transport is not None:
-            return httpx.AsyncClient(transport=self._transport, timeout=timeout)
-        return httpx.AsyncClient(timeout=timeout, verify=self._ssl_context(), trust_env=True)
-
-    def _ssl_context(self) -> ssl.SSLContext:
-        # Loading the CA bundle takes tens of milliseconds; do it once per client.
-        with self._ssl_lock:
-            if self._ssl is None:
-                cafile = os.environ.get("SSL_CERT_FILE") or certifi.where()
-                self._ssl = ssl.create_default_context(cafile=cafile)
-            return self._ssl
-
-    def _reply_from_json(self, data: bytes) -> Reply:
-        obj = _json_object(data)
-        reply = Reply.from_response(obj)
-        if reply.status == "failed":
-            raise failure_from_payload(obj.get("error"), partial=reply)
-        return reply
-
-    def _translate(self, exc: httpx.HTTPError, partial: Reply | None = None) -> ApiError:
-        host = urlsplit(self.url).netloc
-        if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
-            text = f"Could not connect to {host} within {self.connect_timeout:g} seconds."
-            return ApiTimeoutError(
-                f"{text} Check the URL and your network.", partial=partial, retryable=True
-            )
-        if isinstance(exc, httpx.ReadTimeout):
-            waited = describe_wait(self.read_timeout)
-            return ApiTimeoutError(
-                f"The server sent nothing for {waited}, so Parley stopped waiting. Try again.",
-                partial=partial,
-            )
-        if isinstance(exc, httpx.TimeoutException):
-            return ApiTimeoutError(partial=partial)
-        if isinstance(exc, httpx.ConnectError):
-            return NetworkError(
-                f"Could not connect to {host}. Check the URL and your network connection.",
-                detail=type(exc).__name__,
-                partial=partial,
-            )
-        if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-            return ApiError(
-                f"The server URL {_public_url(self.url)!r} is not valid. Check it in Settings.",
-                cli_message=f"The server URL {_public_url(self.url)!r} is not valid. "
-                "Check PARLEY_BASE_URL.",
-                partial=partial,
-                action=SETTINGS,
-            )
-        if isinstance(exc, httpx.DecodingError):
-            return MalformedResponseError(detail=type(exc).__name__, partial=partial)
-        return NetworkError(
-            "The connection to the server was lost before the answer was finished. Try again.",
-            detail=type(exc).__name__,
-            partial=partial,
-        )
-
-
-def _json_object(data: bytes) -> dict[str, Any]:
-    try:
-        obj = json.loads(data)
-    except ValueError as exc:
-        raise MalformedResponseError(detail="the response body is not JSON") from exc
-    if not isinstance(obj, dict):
-        raise MalformedResponseError(detail="the response body is not a JSON object")
-    return obj
-
-
-def _public_url(url: str) -> str:
-    """The URL without any user:password part, fit for a message."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{host}{port}{parts.path}"
-
-
-def _events_of(reply: Reply) -> Iterator[StreamEvent]:
-    yield ResponseStarted(reply.response_id, reply.model)
-    if reply.reasoning:
-        yield ReasoningDelta(reply.reasoning)
-    if reply.commentary:
-        yield CommentaryDelta(reply.commentary)
-    yield from reply.tool_calls
-    if reply.refusal:
-        yield RefusalDelta(reply.refusal)
-    if reply.text:
-        yield TextDelta(reply.text)
-    yield from reply.citations
-    yield ResponseDone(reply)
-
-
-async def _close_all(
-    pump: EventPump | None, response: httpx.Response | None, client: httpx.AsyncClient
-) -> None:
-    try:
-        if pump is not None:
-            await pump.aclose()
-        if response is not None:
-            await response.aclose()
-    finally:
-        await client.aclose()
+            runner.run(close_all(pump, response, client), cancellable=False)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from desktop.api.redact import redact, redact_optional
 
 if TYPE_CHECKING:
-    from desktop.api.events import Reply
+    from desktop.api.reply import Reply
 
 DETAIL_LIMIT = 2000  # characters of server text kept; error pages can be huge
 

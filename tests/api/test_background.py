@@ -84,7 +84,7 @@ def test_a_silent_connection_is_attached_again_without_a_reconnecting_notice(
 ) -> None:
     fake_server.background.break_streams(Break(6, "stall"))
     with ResponsesClient(fake_server.base_url, "tok", max_retries=0) as client:
-        events = list(Follower(client, None, idle_timeout=0.3).start(BODY))
+        events = list(Follower(client, None, ordinary=client.stream, idle_timeout=0.3).start(BODY))
     assert text_of(events) == DEFAULT_ANSWER
     assert not any(isinstance(e, Reconnecting) for e in events)
     assert [r.method for r in fake_server.requests] == ["POST", "GET"]
@@ -108,7 +108,7 @@ def test_reconnecting_gives_up_with_the_partial_answer_when_the_server_stays_awa
     fake_server.background.failing_resumes = 10
     events: list[StreamEvent] = []
     with ResponsesClient(fake_server.base_url, "tok", max_retries=0) as client:
-        follower = Follower(client, None, max_attempts=2)
+        follower = Follower(client, None, ordinary=client.stream, max_attempts=2)
         with pytest.raises(NetworkError) as caught:
             events.extend(follower.start(BODY))
     assert "could not be restored" in caught.value.user_message
