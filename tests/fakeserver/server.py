@@ -130,9 +130,13 @@ class FakeResponsesServer:
     async def _shutdown(self) -> None:
         if self._server is not None:
             self._server.close()
-        for task in list(self._tasks):
+        # Background jobs go on after their request ends (as on a real server): they
+        # end here too, so none is left pending when the loop closes.
+        jobs = [job.task for job in self.background.jobs.values() if job.task is not None]
+        tasks = [*self._tasks, *jobs]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def __enter__(self) -> FakeResponsesServer:
         return self.start()
