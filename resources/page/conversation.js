@@ -203,6 +203,12 @@
     node.appendChild(answer);
     node.appendChild(el("div", "notices"));
     node.appendChild(actionsFor(t));
+    if (t.streaming) {
+      // An answer still arriving, drawn again (its conversation opened anew, or
+      // resumed at start): the caret on its last block, no Copy until it ends.
+      answer.classList.add("streaming");
+      node.querySelector(".actions").classList.add("pending");
+    }
     if (t.reasoning && t.reasoning.length) setReasoningBlocks(node, 0, t.reasoning);
     if (t.blocks) setBlocks(answer, 0, t.blocks);
     if (t.refusal) answer.appendChild(el("div", "refusal", t.refusal));

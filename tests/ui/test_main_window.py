@@ -658,9 +658,11 @@ def test_window_remembers_its_geometry(make_window: Any, qtbot: Any) -> None:
     assert (again.width(), again.height()) == (1010, 707)
 
 
-def test_switching_conversation_while_streaming_finishes_in_its_own(
+def _second_conversation_streaming(
     make_window: Any, qtbot: Any, fake_server: Any
-) -> None:
+) -> tuple[Any, int, int]:
+    """A window with one answered conversation and a second whose slow answer is
+    arriving: (window, first, second)."""
     fake_server.set_default("normal", answer="First conversation answer.")
     window = make_window()
     ask(qtbot, window, "One")
@@ -668,8 +670,15 @@ def test_switching_conversation_while_streaming_finishes_in_its_own(
     fake_server.set_default("normal", answer="slow " * 300, delta_size=10, delta_rate=100)
     window.new_conversation()
     send(qtbot, window, "Two")
-    qtbot.waitUntil(lambda: bool(window.chat._streams), timeout=5000)
     second = window.current.id
+    qtbot.waitUntil(lambda: bool(window.chat.in_flight(second)), timeout=5000)
+    return window, first, second
+
+
+def test_switching_conversation_while_streaming_finishes_in_its_own(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    window, first, second = _second_conversation_streaming(make_window, qtbot, fake_server)
     window.open_conversation(first)
     assert not window.composer.busy
     qtbot.waitUntil(lambda: not window.chat._streams, timeout=20000)
@@ -702,3 +711,25 @@ def test_a_finished_answer_opens_again_without_rendering(
     qtbot.waitUntil(lambda: "Done." in answer_text(qtbot, window), timeout=5000)
     count = run_js(qtbot, window.view, "document.querySelectorAll('.turn.assistant math').length")
     assert count == 2
+
+
+def test_an_answer_drawn_again_while_it_streams_still_looks_unfinished(
+    make_window: Any, qtbot: Any, fake_server: Any
+) -> None:
+    """Opening a conversation whose answer is still arriving shows it as arriving: the
+    caret on its last block and no Copy until it ends."""
+    window, first, second = _second_conversation_streaming(make_window, qtbot, fake_server)
+    qtbot.waitUntil(lambda: bool(window.chat.in_flight(second).text), timeout=5000)
+    window.open_conversation(first)
+    window.open_conversation(second)
+    state = (
+        "(() => { const t = document.querySelectorAll('.turn.assistant');"
+        " const last = t[t.length - 1];"
+        " return [last.querySelector('.answer').classList.contains('streaming'),"
+        " last.querySelector('.actions').classList.contains('pending'),"
+        " last.querySelector('.caret') !== null]; })()"
+    )
+    # (The caret sits on the last block, which the next patch may bring.)
+    qtbot.waitUntil(lambda: run_js(qtbot, window.view, state) == [True, True, True], timeout=5000)
+    wait_idle(qtbot, window, timeout=20000)
+    assert run_js(qtbot, window.view, state) == [False, False, False]

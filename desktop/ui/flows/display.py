@@ -160,6 +160,7 @@ class DisplayFlow(QObject):
                     turn["blocks"] = list(stream.blocks)
                     turn["reasoning"] = list(stream.reasoning_blocks)
                     turn["notice"] = ""
+                    turn["streaming"] = True
         generation = self._view.load_turns(turns)
         self._decorate(recent)
         if focus is not None:
