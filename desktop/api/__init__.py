@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from desktop.lazy import lazy_getattr
 
 if TYPE_CHECKING:
+    from desktop.api.accumulator import ReplyAccumulator
     from desktop.api.attachments import Attachment
     from desktop.api.cancel import CancelToken
     from desktop.api.client import ResponsesClient
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
         ReasoningDelta,
         RefusalDelta,
         Reply,
-        ReplyAccumulator,
         ResponseDone,
         ResponseStarted,
         StreamEvent,
@@ -78,7 +78,7 @@ _HOMES = {
     "ReasoningDelta": "desktop.api.events",
     "RefusalDelta": "desktop.api.events",
     "Reply": "desktop.api.events",
-    "ReplyAccumulator": "desktop.api.events",
+    "ReplyAccumulator": "desktop.api.accumulator",
     "ResponseDone": "desktop.api.events",
     "ResponseStarted": "desktop.api.events",
     "StreamEvent": "desktop.api.events",

@@ -25,19 +25,20 @@ from urllib.parse import quote
 
 import httpx
 
+from desktop.api.accumulator import ReplyAccumulator
 from desktop.api.cancel import CancelToken
 from desktop.api.errors import ApiError, NetworkError, NotFoundError, RequestCancelled
 from desktop.api.events import (
     BackgroundUnsupported,
     Checkpoint,
     Reconnecting,
-    ReplyAccumulator,
     ResponseStarted,
     StreamEvent,
+    events_of,
 )
 from desktop.api.request import endpoint_url
 from desktop.api.runner import EventPump, LoopRunner
-from desktop.api.transport import Transport, events_of, json_object
+from desktop.api.transport import Transport, json_object
 
 log = logging.getLogger(__name__)
 

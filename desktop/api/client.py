@@ -14,12 +14,13 @@ from typing import Any
 
 import httpx
 
+from desktop.api.accumulator import ReplyAccumulator
 from desktop.api.background import Follower, cancel_on_server, response_url
 from desktop.api.cancel import CancelToken
 from desktop.api.errors import ApiError, NetworkError, RequestCancelled, request_id
-from desktop.api.events import Reply, ReplyAccumulator, StreamEvent
+from desktop.api.events import Reply, StreamEvent, events_of
 from desktop.api.runner import EventPump, LoopRunner
-from desktop.api.transport import Transport, close_all, events_of, json_object
+from desktop.api.transport import Transport, close_all, json_object
 
 __all__ = ["CancelToken", "ResponsesClient"]
 

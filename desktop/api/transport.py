@@ -12,7 +12,7 @@ import json
 import os
 import ssl
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,14 +31,7 @@ from desktop.api.errors import (
     failure_from_payload,
 )
 from desktop.api.events import (
-    CommentaryDelta,
-    ReasoningDelta,
-    RefusalDelta,
     Reply,
-    ResponseDone,
-    ResponseStarted,
-    StreamEvent,
-    TextDelta,
 )
 from desktop.api.request import endpoint_url
 from desktop.api.retry import MAX_WAIT, backoff_delay, describe_wait, should_retry
@@ -264,22 +257,6 @@ def public_url(url: str) -> str:
     host = parts.hostname or ""
     port = f":{parts.port}" if parts.port else ""
     return f"{parts.scheme}://{host}{port}{parts.path}"
-
-
-def events_of(reply: Reply) -> Iterator[StreamEvent]:
-    """A whole reply (a server that did not stream) as the events a stream ends with."""
-    yield ResponseStarted(reply.response_id, reply.model)
-    if reply.reasoning:
-        yield ReasoningDelta(reply.reasoning)
-    if reply.commentary:
-        yield CommentaryDelta(reply.commentary)
-    yield from reply.tool_calls
-    if reply.refusal:
-        yield RefusalDelta(reply.refusal)
-    if reply.text:
-        yield TextDelta(reply.text)
-    yield from reply.citations
-    yield ResponseDone(reply)
 
 
 async def close_all(

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
+from desktop.api.accumulator import ReplyAccumulator
 from desktop.api.errors import MalformedResponseError, ResponseFailedError
 from desktop.api.events import (
     ReasoningDelta,
     RefusalDelta,
     Reply,
-    ReplyAccumulator,
     ResponseDone,
     ResponseStarted,
     TextDelta,

@@ -19,7 +19,7 @@ from desktop.api import (
     ServerError,
     error_from_response,
 )
-from desktop.api.events import ReplyAccumulator
+from desktop.api.accumulator import ReplyAccumulator
 from desktop.api.redact import redact
 from tests.fakeserver import FakeResponsesServer
 

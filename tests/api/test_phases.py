@@ -8,7 +8,6 @@ from typing import Any
 
 from desktop.api import (
     CommentaryDelta,
-    ReplyAccumulator,
     RequestOptions,
     ResponseDone,
     ResponsesClient,
@@ -16,6 +15,7 @@ from desktop.api import (
     Turn,
     build_request,
 )
+from desktop.api.accumulator import ReplyAccumulator
 from desktop.api.events import Reply, StreamEvent
 from desktop.api.tools import activity_from_item
 from tests.fakeserver import FakeResponsesServer, preset

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from desktop.api import ResponsesClient
+from desktop.api.accumulator import ReplyAccumulator
 from desktop.api.errors import BadRequestError, error_from_response, rejected_tool
 from desktop.api.events import (
     Citation,
     Reply,
-    ReplyAccumulator,
     ResponseDone,
     TextDelta,
     ToolActivity,
