@@ -103,20 +103,17 @@ class ResponseWorker(QObject):
 
     def _events(self, client: ResponsesClient) -> Iterator[StreamEvent]:
         background = self._background
-        if background is None or not (background.resume_id or self._body.get("stream")):
+        if background is None:
             return client.events(self._body, self._cancel)
-        from desktop.api import background as follow
 
-        follower = follow.Follower(
-            client,
-            self._cancel,
-            ordinary=client.stream,
-            idle_timeout=follow.IDLE_TIMEOUT,  # read now: tests shorten it
-            stop_on_server=lambda: not self.leave_running,
-        )
+        def stop_on_server() -> bool:
+            return not self.leave_running
+
         if background.resume_id is not None:
-            return follower.resume(background.resume_id, background.after)
-        return follower.start(self._body)
+            return client.resume(
+                background.resume_id, background.after, self._cancel, stop_on_server
+            )
+        return client.stream_background(self._body, self._cancel, stop_on_server)
 
     @Slot()
     def run(self) -> None:
@@ -132,9 +129,6 @@ class ResponseWorker(QObject):
             if reply is None:
                 failure = Failure("The server closed the answer without finishing it.", "network")
         except ApiError as error:
-            # The ordinary stream blanks the token out of what the server said; an
-            # answer followed on the server (background.py) is told here.
-            error.redact((self._token,))
             failure = failure_from(error)
         except Exception as error:
             log.exception("unexpected error while streaming a response")

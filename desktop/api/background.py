@@ -106,14 +106,15 @@ class Follower:
         cancel: CancelToken | None,
         *,
         ordinary: OrdinaryStream,
-        idle_timeout: float = IDLE_TIMEOUT,
+        idle_timeout: float | None = None,
         max_attempts: int = MAX_ATTEMPTS,
         stop_on_server: Callable[[], bool] = lambda: True,
     ) -> None:
         self.transport = transport
         self.cancel = cancel
         self.ordinary = ordinary
-        self.idle_timeout = idle_timeout
+        # Read when the follower is made, not when this module was imported.
+        self.idle_timeout = IDLE_TIMEOUT if idle_timeout is None else idle_timeout
         self.max_attempts = max_attempts
         # Asked when cancelled: whether the answer stops on the server too (a person
         # pressing Stop) or goes on there to be resumed later (a window closing).
@@ -206,6 +207,7 @@ class Follower:
         except ApiError as exc:
             if exc.partial is None:
                 exc.partial = acc.snapshot()
+            self.transport.redact(exc)
             raise
         finally:
             runner.run(http.aclose(), cancellable=False)

@@ -8,7 +8,7 @@ request itself, with its retries, is the `Transport`'s (transport.py).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
 from typing import Any
 
@@ -83,20 +83,31 @@ class ResponsesClient(Transport):
             runner.close()
 
     def stream_background(
-        self, body: Mapping[str, Any], cancel: CancelToken | None = None
+        self,
+        body: Mapping[str, Any],
+        cancel: CancelToken | None = None,
+        stop_on_server: Callable[[], bool] = lambda: True,
     ) -> Iterator[StreamEvent]:
         """Like `stream`, but the server keeps the answer running (`background`): a
         broken connection is resumed where it broke, and a cancel stops it on the
-        server too. A server without background responses gets the ordinary request,
-        announced by a `BackgroundUnsupported` event. See background.py."""
-        return Follower(self, cancel, ordinary=self.stream).start(body)
+        server too unless `stop_on_server()` says no (a window closing leaves it there).
+        A server without background responses gets the ordinary request, announced by
+        a `BackgroundUnsupported` event. See background.py."""
+        return self._follower(cancel, stop_on_server).start(body)
 
     def resume(
-        self, response_id: str, after: int | None = None, cancel: CancelToken | None = None
+        self,
+        response_id: str,
+        after: int | None = None,
+        cancel: CancelToken | None = None,
+        stop_on_server: Callable[[], bool] = lambda: True,
     ) -> Iterator[StreamEvent]:
         """Stream a background answer already started: from its beginning, or after
         the event numbered `after`. Ends with ResponseDone like `stream`."""
-        return Follower(self, cancel, ordinary=self.stream).resume(response_id, after)
+        return self._follower(cancel, stop_on_server).resume(response_id, after)
+
+    def _follower(self, cancel: CancelToken | None, stop: Callable[[], bool]) -> Follower:
+        return Follower(self, cancel, ordinary=self.stream, stop_on_server=stop)
 
     def retrieve(self, response_id: str, cancel: CancelToken | None = None) -> Reply:
         """The response as the server holds it now (its status may be "in_progress")."""

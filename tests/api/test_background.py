@@ -3,12 +3,14 @@ closed connections without paying twice, stopped on the server, learned unsuppor
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from desktop.api import (
+    ApiError,
     CancelToken,
     NetworkError,
     RequestCancelled,
@@ -223,3 +225,26 @@ def test_resuming_an_unknown_answer_is_a_plain_not_found(
     with pytest.raises(Exception) as caught:
         list(client.resume("resp_missing"))
     assert getattr(caught.value, "status", None) == 404
+
+
+def test_a_server_quoting_the_token_while_following_never_shows_it() -> None:
+    """Errors met while following an answer on the server (here: an error event in a
+    resumed stream) have the token blanked out like those of an ordinary request, for
+    the CLI as for the window."""
+    import httpx
+
+    token = "raw-token-7c1e-never-shown"
+
+    def quoting(request: httpx.Request) -> httpx.Response:
+        # The stream is accepted; the failure comes as an event inside it.
+        failure = {"type": "error", "code": "server_error", "message": f"bad key {token}"}
+        stream = f"event: error\ndata: {json.dumps(failure)}\n\n"
+        headers = {"content-type": "text/event-stream"}
+        return httpx.Response(200, content=stream.encode(), headers=headers)
+
+    client = ResponsesClient("http://127.0.0.1:9/v1", token, transport=httpx.MockTransport(quoting))
+    with pytest.raises(ApiError) as info:
+        list(client.resume("resp_1"))
+    error = info.value
+    for text in (error.user_message, error.cli_message, error.details(), str(error)):
+        assert token not in text

@@ -121,7 +121,7 @@ class AnswerStream(QObject):
         super().__init__(parent)
         # Where it belongs: its conversation, its turn on the page, its stored message.
         self.conversation_id, self.turn_id, self.message_id = conversation_id, turn_id, message_id
-        self.model, self.body = model, body
+        self.model = model
         # Pieces, joined only when read: appending to one growing string would copy
         # the whole answer on every delta, on the GUI thread.
         self._text: list[str] = []
@@ -132,7 +132,6 @@ class AnswerStream(QObject):
         self.tool_items: dict[str, dict[str, Any]] = {}
         self.citation_items: dict[str, dict[str, Any]] = {}
         self.reasoning_blocks: list[str] = []
-        self.finished = False
         self.receiving = False
         self._outcome: AnswerOutcome | None = None
         self._clock = QElapsedTimer()
@@ -350,7 +349,6 @@ class AnswerStream(QObject):
 
     def _on_rendered(self) -> None:
         self._render.wait(1000)
-        self.finished = True
         if self._outcome is not None:
             self.done.emit(self._outcome)
 

@@ -374,15 +374,14 @@ class ChatFlow(QObject):
     ) -> None:
         conv_id = stream.conversation_id
         self._streams.pop(conv_id, None)
-        error = outcome.error
         shown = not self._closing and conv_id == self._current.id
         if shown and not page_told:
             # The page is told first: it draws the final frame in its own process
             # while this thread saves (10-40 ms for a long answer) and updates the list.
-            self._view.finish_answer(stream.turn_id, *notice_for(outcome.status, error))
+            self._view.finish_answer(stream.turn_id, *notice_for(outcome.status, outcome.error))
         # An interrupted answer is saved as its last checkpoint left it, which may
         # be less than the page shows: its blocks are not that text's HTML.
-        self._save(stream, outcome, error, rendered=outcome.status != "interrupted")
+        self._save(stream, outcome, rendered=outcome.status != "interrupted")
         stream.release()  # saved: the page and the store have all of it
         if outcome.usage is not None:
             self._last_usage[conv_id] = outcome.usage
@@ -396,11 +395,9 @@ class ChatFlow(QObject):
             totals = total_usage(self._store.messages(conv_id))
             show_outcome(outcome, totals, self._status, self._banner)
 
-    def _save(
-        self, stream: AnswerStream, outcome: AnswerOutcome, error: str, rendered: bool = False
-    ) -> None:
+    def _save(self, stream: AnswerStream, outcome: AnswerOutcome, rendered: bool = False) -> None:
         # Kept in memory and tried again should the history be locked or full.
-        save = final_save(self._store, stream, outcome, error, rendered)
+        save = final_save(self._store, stream, outcome, rendered)
         self.unsaved.save(stream.message_id, save)
 
     # ----------------------------------------------------------- shutdown
@@ -433,7 +430,7 @@ class ChatFlow(QObject):
                 # it interrupted and resumes it from there.
                 save_checkpoint(self._store, stream, *stream.saved_state())
             else:
-                self._save(stream, stream.outcome("stopped"), "")
+                self._save(stream, stream.outcome("stopped"))
             stream.release()
         if conv_id is None:
             self.unsaved.flush()

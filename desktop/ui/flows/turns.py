@@ -175,7 +175,7 @@ def turn_dict(message: Message, cache: HtmlCache | None = None) -> dict[str, Any
 
 
 def final_save(
-    store: Store, stream: AnswerStream, outcome: AnswerOutcome, error: str, rendered: bool
+    store: Store, stream: AnswerStream, outcome: AnswerOutcome, rendered: bool
 ) -> Callable[[], None]:
     """The final save of an answer, as a call that can be made again (the history may
     be locked or full). `rendered`: the render thread has drawn the whole answer, so
@@ -196,7 +196,7 @@ def final_save(
         usage=to_message_usage(outcome.usage),
         model=(reply.model if reply and reply.model else stream.model),
         response_id=(reply.response_id if reply else None) or stream.response_id,
-        error=error or None,
+        error=outcome.error or None,
         response=stream.record(outcome),
         rendered=html,
     )
